@@ -1,0 +1,82 @@
+"""Headless Chromium (Debian's ``chromium``, driven by Playwright) for PNG export."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from kzmap.geo.errors import KzmapError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser
+
+__all__ = ["CHROMIUM_ARGS", "BrowserNotFoundError", "chromium", "find_chromium"]
+
+#: Flags for a headless, sandbox-free (root in CI) Chromium that phones nobody.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+class BrowserNotFoundError(KzmapError, RuntimeError):
+    """No Chromium executable or no Playwright installation was found."""
+
+
+_MISSING = (
+    "No headless Chromium found. Install Debian's package (apt-get install "
+    "chromium), set KZMAP_CHROMIUM to a Chromium executable, or run "
+    "'playwright install chromium'."
+)
+
+
+def find_chromium() -> str | None:
+    """
+    Return the Chromium executable: ``$KZMAP_CHROMIUM``, else ``chromium`` on PATH.
+
+    None means neither exists; Playwright's own browser download is then tried.
+
+    Raises
+    ------
+    BrowserNotFoundError
+        If ``$KZMAP_CHROMIUM`` is set but is not an executable file.
+    """
+    configured = os.environ.get("KZMAP_CHROMIUM")
+    if configured:
+        if not os.access(configured, os.X_OK):
+            msg = f"KZMAP_CHROMIUM={configured!r} is not an executable file."
+            raise BrowserNotFoundError(msg)
+        return configured
+    return shutil.which("chromium")
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Yield a headless Chromium browser driven by Playwright."""
+    try:
+        from playwright.sync_api import Error, sync_playwright  # noqa: PLC0415
+    except ImportError as err:
+        msg = "PNG export and browser checks need Playwright: pip install playwright"
+        raise BrowserNotFoundError(msg) from err
+    executable = find_chromium()
+    with sync_playwright() as pw:
+        try:
+            browser = pw.chromium.launch(
+                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+            )
+        except Error as err:
+            msg = f"{_MISSING} ({err.message})"
+            raise BrowserNotFoundError(msg) from err
+        try:
+            yield browser
+        finally:
+            browser.close()

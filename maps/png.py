@@ -1,0 +1,70 @@
+"""Render an HTML map to PNG in headless Chromium, with the network blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kzmap.geo.output import write_bytes_atomic
+from kzmap.maps.browser import chromium
+
+if TYPE_CHECKING:
+    import os
+
+__all__ = ["html_to_png"]
+
+#: JS condition true once Leaflet has created the map and drawn its vector layers.
+_READY = (
+    "() => document.querySelector('.leaflet-container') !== null && "
+    "document.querySelectorAll('.leaflet-overlay-pane path').length > 0 && "
+    "document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') === null"
+)
+
+
+def html_to_png(
+    html_path: str | os.PathLike[str],
+    png_path: str | os.PathLike[str],
+    *,
+    width: int = 1280,
+    height: int = 800,
+    scale: float = 1.0,
+) -> Path:
+    """
+    Screenshot the page at `html_path` into `png_path`.
+
+    Every request except the ``file://`` page itself is aborted, so the PNG
+    shows what an offline reader sees.
+
+    Parameters
+    ----------
+    html_path
+        A saved kzmap page.
+    png_path
+        Output PNG, written atomically.
+    width, height
+        Viewport size in CSS pixels.
+    scale
+        Device scale factor (2 doubles the pixel size, for print).
+
+    Returns
+    -------
+    pathlib.Path
+        `png_path`.
+    """
+    url = Path(html_path).resolve().as_uri()
+    with chromium() as browser:
+        page = browser.new_page(
+            viewport={"width": width, "height": height}, device_scale_factor=scale
+        )
+        page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url == url else route.abort()
+            ),
+        )
+        page.goto(url)
+        page.wait_for_function(_READY, timeout=30_000)
+        page.wait_for_timeout(600)  # Leaflet redraws vectors after its last move
+        page.wait_for_function(_READY, timeout=30_000)
+        data = page.screenshot(full_page=False)
+    return write_bytes_atomic(png_path, data)

@@ -1,0 +1,3 @@
+"""Trafficking route data and route analytics."""
+
+__all__: list[str] = []

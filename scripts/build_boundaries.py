@@ -1,0 +1,185 @@
+"""Rebuild layers/data/countries.geojson and borders.geojson from Natural Earth.
+
+Source: Natural Earth 1:10m Admin 0 countries v4.1.0 (public domain), as
+redistributed in the npm package world-atlas 2.0.2 (countries-10m.json,
+TopoJSON, ISC licence). The script fetches that exact version with
+``npm pack`` unless ``--world-atlas DIR`` points at an unpacked copy.
+
+Steps: read the TopoJSON with GDAL, merge the Baikonur lease area into
+Kazakhstan, keep the countries meeting the Central Asia extent and clip them
+to it, simplify them as one coverage (shared edges stay shared), round to
+1e-4 degrees, and write deterministic GeoJSON. Borders are the shared edges
+of the simplified countries, so countries and borders always agree.
+
+Run: python scripts/build_boundaries.py [--world-atlas DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from pyproj import Geod
+from shapely.geometry import box
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _geojson import write_feature_collection
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "layers" / "data"
+WORLD_ATLAS_VERSION = "2.0.2"
+NE_VERSION = "4.1.0"
+EXTENT = (43.0, 30.0, 90.0, 57.5)  # west, south, east, north (lon/lat)
+TOLERANCE_DEG = 0.01  # coverage simplification, about 1 km
+PRECISION = 4  # decimal places, about 10 m
+SOURCE = (
+    f"Natural Earth 1:10m Admin 0 v{NE_VERSION} (public domain), "
+    f"via npm world-atlas {WORLD_ATLAS_VERSION}"
+)
+SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/"
+DATE = "2018-05-21"  # Natural Earth 4.1.0 release
+
+# ISO 3166-1 numeric -> (alpha-2, alpha-3, English, Russian, Kazakh). Names are
+# the countries' common short names; Kazakh in Cyrillic script.
+COUNTRIES: dict[str, tuple[str, str, str, str, str]] = {
+    "398": ("KZ", "KAZ", "Kazakhstan", "Казахстан", "Қазақстан"),
+    "643": ("RU", "RUS", "Russia", "Россия", "Ресей"),
+    "156": ("CN", "CHN", "China", "Китай", "Қытай"),
+    "417": ("KG", "KGZ", "Kyrgyzstan", "Киргизия", "Қырғызстан"),
+    "860": ("UZ", "UZB", "Uzbekistan", "Узбекистан", "Өзбекстан"),
+    "795": ("TM", "TKM", "Turkmenistan", "Туркмения", "Түрікменстан"),
+    "762": ("TJ", "TJK", "Tajikistan", "Таджикистан", "Тәжікстан"),
+    "004": ("AF", "AFG", "Afghanistan", "Афганистан", "Ауғанстан"),
+    "364": ("IR", "IRN", "Iran", "Иран", "Иран"),
+    "586": ("PK", "PAK", "Pakistan", "Пакистан", "Пәкістан"),
+    "356": ("IN", "IND", "India", "Индия", "Үндістан"),
+    "496": ("MN", "MNG", "Mongolia", "Монголия", "Моңғолия"),
+    "031": ("AZ", "AZE", "Azerbaijan", "Азербайджан", "Әзербайжан"),
+    "268": ("GE", "GEO", "Georgia", "Грузия", "Грузия"),
+    "051": ("AM", "ARM", "Armenia", "Армения", "Армения"),
+    "792": ("TR", "TUR", "Turkey", "Турция", "Түркия"),
+    "682": ("SA", "SAU", "Saudi Arabia", "Саудовская Аравия", "Сауд Арабиясы"),
+    "414": ("KW", "KWT", "Kuwait", "Кувейт", "Кувейт"),
+    "368": ("IQ", "IRQ", "Iraq", "Ирак", "Ирак"),
+    "524": ("NP", "NPL", "Nepal", "Непал", "Непал"),
+}
+# Kazakhstan and the countries the routes cross: drawn prominently.
+FOCUS = {"KZ", "RU", "CN", "KG", "UZ", "TM", "TJ", "AF"}
+# Neighbouring pairs whose shared boundary ships in borders.geojson.
+BORDER_PAIRS = [
+    ("KZ", "RU"), ("KZ", "CN"), ("KZ", "KG"), ("KZ", "UZ"), ("KZ", "TM"),
+    ("AF", "TJ"), ("AF", "UZ"), ("AF", "TM"), ("TJ", "KG"), ("TJ", "UZ"),
+    ("KG", "UZ"), ("TM", "UZ"), ("KG", "CN"), ("TJ", "CN"), ("AF", "CN"),
+]  # fmt: skip
+_GEOD = Geod(ellps="WGS84")
+
+
+def fetch_world_atlas(dest: Path) -> Path:
+    """Download world-atlas from the npm registry and return the unpacked folder."""
+    subprocess.run(
+        ["npm", "pack", f"world-atlas@{WORLD_ATLAS_VERSION}", "--silent"],
+        cwd=dest,
+        check=True,
+        capture_output=True,
+    )
+    (tgz,) = dest.glob("world-atlas-*.tgz")
+    with tarfile.open(tgz) as tar:
+        tar.extractall(dest, filter="data")
+    return dest / "package"
+
+
+def _round(geom: shapely.Geometry) -> shapely.Geometry:
+    return shapely.transform(geom, lambda xy: xy.round(PRECISION))
+
+
+def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
+    raw = gpd.read_file(world_atlas / "countries-10m.json", layer="countries")
+    raw = raw.set_crs(4326)
+    baikonur = raw.loc[raw["name"] == "Baikonur", "geometry"]
+    kz = raw["id"] == "398"
+    raw.loc[kz, "geometry"] = shapely.union_all([*raw.loc[kz, "geometry"], *baikonur])
+    extent = box(*EXTENT)
+    keep = raw[raw["id"].isin(COUNTRIES.keys()) & raw.intersects(extent)].copy()
+    missing = set(COUNTRIES) - set(keep["id"])
+    if missing:
+        sys.exit(f"world-atlas lacks expected countries: {sorted(missing)}")
+    keep["geometry"] = keep.geometry.intersection(extent)
+    simplified = shapely.coverage_simplify(keep.geometry.values, TOLERANCE_DEG)
+    keep["geometry"] = [shapely.make_valid(_round(g)) for g in simplified]
+    rows = []
+    for n3, geom in zip(keep["id"], keep.geometry, strict=True):
+        a2, a3, en, ru, kk = COUNTRIES[n3]
+        rows.append(
+            {
+                "id": a3,
+                "iso_a2": a2,
+                "iso_a3": a3,
+                "iso_n3": n3,
+                "name_en": en,
+                "name_ru": ru,
+                "name_kk": kk,
+                "focus": a2 in FOCUS,
+                "description": "Country polygon clipped to the Central Asia extent.",
+                "source": SOURCE,
+                "source_url": SOURCE_URL,
+                "date": DATE,
+                "confidence": "confirmed",
+                "geometry": geom,
+            }
+        )
+    return gpd.GeoDataFrame(rows, crs=4326).sort_values("id", ignore_index=True)
+
+
+def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    by_a2 = dict(zip(countries["iso_a2"], countries.geometry, strict=True))
+    names = dict(zip(countries["iso_a2"], countries["name_en"], strict=True))
+    rows = []
+    for a, b in BORDER_PAIRS:
+        shared = shapely.line_merge(
+            shapely.intersection(by_a2[a].boundary, by_a2[b].boundary)
+        )
+        if shared.is_empty:
+            sys.exit(f"no shared boundary between {a} and {b}")
+        length_km = _GEOD.geometry_length(shared) / 1000
+        rows.append(
+            {
+                "id": f"{a}-{b}",
+                "iso_a2_a": a,
+                "iso_a2_b": b,
+                "name_en": f"{names[a]}–{names[b]} border",
+                "length_km": round(length_km, 1),
+                "description": (
+                    "Shared edge of the two shipped country polygons (clipped to "
+                    "the map extent). Boundaries are not authoritative."
+                ),
+                "source": SOURCE,
+                "source_url": SOURCE_URL,
+                "date": DATE,
+                "confidence": "confirmed",
+                "geometry": shared,
+            }
+        )
+    return gpd.GeoDataFrame(rows, crs=4326)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--world-atlas", type=Path, help="unpacked world-atlas folder")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = args.world_atlas or fetch_world_atlas(Path(tmp))
+        countries = build_countries(src)
+        borders = build_borders(countries)
+        write_feature_collection(countries, DATA / "countries.geojson")
+        write_feature_collection(borders, DATA / "borders.geojson")
+    print(f"countries: {len(countries)} features; borders: {len(borders)} features")
+
+
+if __name__ == "__main__":
+    main()

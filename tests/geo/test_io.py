@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kzmap.geo import CRSError, ReadError, read_vector
+
+FC = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "x"},
+            "geometry": {"type": "Point", "coordinates": [76.9, 43.2]},
+        }
+    ],
+}
+
+
+@pytest.mark.parametrize("engine", ["pyogrio", "fiona"])
+def test_reads_geojson_as_epsg4326(tmp_path: Path, engine: str) -> None:
+    path = tmp_path / "a.geojson"
+    path.write_text(json.dumps(FC))
+    frame = read_vector(path, engine=engine)  # type: ignore[arg-type]
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry.iloc[0].x == pytest.approx(76.9)
+
+
+def test_empty_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "empty.geojson"
+    path.write_bytes(b"")
+    with pytest.raises(ReadError, match=r"empty\.geojson: the file is empty"):
+        read_vector(path)
+
+
+def test_vrt_disguised_as_geojson_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.csv"
+    secret.write_text("password\nhunter2\n")
+    path = tmp_path / "layer.geojson"
+    path.write_text(
+        f"<OGRVRTDataSource><OGRVRTLayer name='x'><SrcDataSource>{secret}"
+        "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>"
+    )
+    with pytest.raises(ReadError, match="content is not GeoJSON") as info:
+        read_vector(path)
+    assert "hunter2" not in str(info.value)
+
+
+def test_unknown_extension(tmp_path: Path) -> None:
+    path = tmp_path / "a.kml"
+    path.write_text("<kml/>")
+    with pytest.raises(ReadError, match=r"unsupported extension '\.kml'"):
+        read_vector(path)
+
+
+def test_shapefile_without_prj_has_no_crs(tmp_path: Path, points) -> None:
+    points.to_file(tmp_path / "p.shp")
+    (tmp_path / "p.prj").unlink()
+    with pytest.raises(CRSError, match=r"p\.shp: the file declares no CRS"):
+        read_vector(tmp_path / "p.shp")

@@ -1,0 +1,39 @@
+"""The default map in real headless Chromium with all network blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kzmap.maps import default_map, save_html
+
+pytestmark = pytest.mark.browser
+
+
+def test_default_map_draws_offline(tmp_path: Path, open_offline) -> None:
+    path = save_html(default_map(), tmp_path / "kazakhstan.html")
+    page, report = open_offline(path)
+    assert page.evaluate("() => typeof L === 'object' && L.version") == "1.9.3"
+    assert page.locator(".leaflet-container").count() == 1
+    # one SVG path per drawn feature: countries + borders at least
+    assert page.locator(".leaflet-overlay-pane path").count() >= 20
+    assert report.external_requests == []
+    assert report.console_errors == []
+    assert report.page_errors == []
+
+
+def test_tooltip_names_kazakhstan(tmp_path: Path, open_offline) -> None:
+    path = save_html(default_map(), tmp_path / "kazakhstan.html")
+    page, _ = open_offline(path)
+    # Hover the middle of Kazakhstan (lon 67, lat 48) and read the tooltip.
+    point = page.evaluate(
+        """() => {
+        const m = Object.values(window).find(v => v instanceof L.Map);
+        const p = m.latLngToContainerPoint([48, 67]);
+        return [p.x, p.y];
+    }"""
+    )
+    page.mouse.move(point[0], point[1])
+    page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
+    assert "Kazakhstan" in page.locator(".leaflet-tooltip").first.inner_text()
