@@ -96,7 +96,9 @@ def _description(row: pd.Series, regions: pd.DataFrame, countries: pd.DataFrame)
         else:
             parts.append(f"In {region['name_en']} ({region.name}).")
     elif not row["region_id"]:
-        parts.append(f"In {countries.loc[row['country'], 'name_en']}.")
+        country = countries.loc[row["country"], "name_en"]
+        if country not in row["note"]:
+            parts.append(f"City in {country}.")
     return " ".join(parts)
 
 

@@ -1,7 +1,7 @@
 """Rebuild regions.geojson, regions_legacy.geojson and regions_crosswalk.csv.
 
 Source: Natural Earth 1:10m Admin 1 v4.1.0 (public domain) as shipped by
-Debian's qgis-common in /usr/share/qgis/resources/data/world_map.gpkg, layer
+Debian's qgis-common (3.22.16) in /usr/share/qgis/resources/data/world_map.gpkg, layer
 ``states_provinces`` (generalised with GRASS v.generalize; see the package's
 README_world_map.md). No open boundary set has the 2022 units, so they are
 derived here, transparently:
