@@ -1,5 +1,14 @@
 """Curated, sourced layers shipped with kzmap, and their catalog."""
 
 from kzmap.layers.catalog import LayerInfo, available_layers, catalog, layer_info, load
+from kzmap.layers.markets import MARKETS, is_market
 
-__all__ = ["LayerInfo", "available_layers", "catalog", "layer_info", "load"]
+__all__ = [
+    "MARKETS",
+    "LayerInfo",
+    "available_layers",
+    "catalog",
+    "is_market",
+    "layer_info",
+    "load",
+]
