@@ -29,12 +29,19 @@ _TO_LL = Transformer.from_crs(METRIC, 4326, always_xy=True)
 
 CONFIDENCE = {"confirmed", "reported", "approximate"}
 LOCATION_BASIS = {"source", "town", "inferred"}
-# ISO 3166-2:KZ numeric codes of the 17 regions and 3 cities (facts-regions §1).
-REGION_IDS = {
-    "KZ-10", "KZ-11", "KZ-15", "KZ-19", "KZ-23", "KZ-27", "KZ-31", "KZ-33", "KZ-35",
-    "KZ-39", "KZ-43", "KZ-47", "KZ-55", "KZ-59", "KZ-61", "KZ-62", "KZ-63", "KZ-71",
-    "KZ-75", "KZ-79",
+# ISO 3166-2:KZ numeric codes of the 17 regions and 3 cities and their English
+# names (facts-regions §1).
+REGION_NAMES = {
+    "KZ-10": "Abai region", "KZ-11": "Akmola region", "KZ-15": "Aktobe region",
+    "KZ-19": "Almaty region", "KZ-23": "Atyrau region", "KZ-27": "West Kazakhstan",
+    "KZ-31": "Zhambyl region", "KZ-33": "Jetisu region", "KZ-35": "Karaganda region",
+    "KZ-39": "Kostanay region", "KZ-43": "Kyzylorda region",
+    "KZ-47": "Mangystau region", "KZ-55": "Pavlodar region",
+    "KZ-59": "North Kazakhstan", "KZ-61": "Turkistan region", "KZ-62": "Ulytau region",
+    "KZ-63": "East Kazakhstan", "KZ-71": "Astana", "KZ-75": "Almaty",
+    "KZ-79": "Shymkent",
 }  # fmt: skip
+REGION_IDS = set(REGION_NAMES)
 # Current unit -> Natural Earth 10m v4.1.0 admin-1 (pre-2018) unit containing it.
 LEGACY_ADMIN1 = {
     "KZ-10": "East Kazakhstan", "KZ-63": "East Kazakhstan", "KZ-11": "Aqmola",

@@ -33,6 +33,7 @@ from _curated import (
     LOCATION_BASIS,
     PRECISION_KM,
     REGION_IDS,
+    REGION_NAMES,
     admin1_stretch,
     border_sector,
     check_common,
@@ -258,7 +259,9 @@ def build_affected(
     problems: list[str] = []
     keys = set()
     for row in rows:
-        row["name_en"] = f"{row['topic']} ({row['region_id']})"
+        topic = str(row["topic"])
+        region_name = REGION_NAMES.get(str(row["region_id"]), "?")
+        row["name_en"] = f"{topic[0].upper()}{topic[1:]} — {region_name}"
         region = str(row["region_id"])
         centre = f"centre-{region}"
         place_id = str(row.get("place") or centre)
