@@ -2,11 +2,14 @@
 
 from kzmap.layers.catalog import LayerInfo, available_layers, catalog, layer_info, load
 from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
+from kzmap.layers.markets import MARKETS, is_market
 
 __all__ = [
+    "MARKETS",
     "LayerInfo",
     "available_layers",
     "catalog",
+    "is_market",
     "layer_info",
     "legacy_to_current",
     "load",
