@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 import shapely
-from branca.element import Figure
+from branca.element import Element, Figure
 from folium.map import Layer, LayerControl
 from jinja2 import Template
 
@@ -215,6 +215,22 @@ def _category_colours(
     return {"map": colour_of, "colors": colours, "legend": legend}
 
 
+class _DataBlock(Element):
+    """A non-executed ``<script>`` holding base64 text, written verbatim."""
+
+    def __init__(self, element_id: str, base64_text: str) -> None:
+        super().__init__()
+        self._name = "KzmapData"
+        self.text = (
+            f'<script type="application/octet-stream" id="{element_id}">'
+            f"{base64_text}</script>\n"
+        )
+
+    def render(self, **kwargs: object) -> str:
+        """Return the element (base64 cannot close the script early)."""
+        return self.text
+
+
 class PointsLayer(Layer):
     """
     A toggleable layer of many points drawn by kzmap's canvas code.
@@ -227,8 +243,8 @@ class PointsLayer(Layer):
 
     _template = Template(
         "{% macro script(this, kwargs) %}\n"
-        "var {{ this.get_name() }} = L.kzmap.points("
-        '{{ this.options_js() }}, "{{ this.data_base64() }}");\n'
+        "var {{ this.get_name() }} = L.kzmap.points({{ this.options_js() }}, "
+        'document.getElementById("{{ this.data_id() }}").textContent);\n'
         "{% endmacro %}"
     )
 
@@ -258,6 +274,10 @@ class PointsLayer(Layer):
     def options_js(self) -> str:
         """Return the drawing options as an inert JavaScript expression."""
         return js_value({"cluster": self.cluster, "radius": self.radius})
+
+    def data_id(self) -> str:
+        """Return the id of the page element holding the layer's data."""
+        return f"{self.get_name()}_data"
 
     def data_base64(self) -> str:
         """Return the compressed columns as base64 (computed once)."""
@@ -323,6 +343,10 @@ class PointsLayer(Layer):
         if isinstance(figure, Figure):
             require_asset(figure, "kzmap.css")
             require_asset(figure, "points.js")
+            # The data goes into the page beside the script, not through folium's
+            # Jinja pass: base64 holds no markup and lexing 10^6 chars is slow.
+            block = _DataBlock(self.data_id(), self.data_base64())
+            figure.html.add_child(block, name=self.data_id())
         super().render(**kwargs)  # type: ignore[no-untyped-call]
 
 
