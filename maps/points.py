@@ -160,9 +160,12 @@ def _fields(
     """Return (column, escaped label) of each popup field, validated."""
     labels = _LABELS.get(lang, _LABELS["en"])
     if popup_fields is None:
-        columns = [category] if category else []
-        columns += [c for c in _DEFAULT_FIELDS if c in rows.columns and c != category]
+        columns = [c for c in _DEFAULT_FIELDS if c in rows.columns and c != category]
+        if category:
+            columns.insert(int("description" in columns), category)
         named = {c: labels.get(c, c) for c in columns}
+        if "description" in named:
+            named["description"] = ""  # shown under the name without a label
     elif isinstance(popup_fields, Mapping):
         named = dict(popup_fields)
     else:
@@ -440,9 +443,9 @@ def add_points(
     popup_fields
         Columns shown in the popup under the point's name (``name_<lang>``,
         ``name_en``, ``name`` or ``id``), in order; a mapping gives
-        ``{column: label}``. None shows `category` and whichever of
-        ``description``, ``date``, ``confidence``, ``source`` exist
-        (``source`` is linked to an ``http(s)`` ``source_url``).
+        ``{column: label}``. None shows whichever of ``description`` (without
+        a label), `category`, ``date``, ``confidence`` and ``source`` exist;
+        ``source`` is linked to an ``http(s)`` ``source_url``.
     lang
         ``"en"``, ``"ru"`` or ``"kk"``: which ``name_*`` column names a point
         and the language of the standard labels.

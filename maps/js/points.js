@@ -556,7 +556,9 @@
       if (h.title && h.title[c.title[i]]) html += '<b>' + h.title[c.title[i]] + '</b>';
       for (var f = 0; f < h.fields.length; f++) {
         var value = h.fields[f].values[c['f' + f][i]];
-        if (value) html += '<div><i>' + h.fields[f].label + ':</i> ' + value + '</div>';
+        if (!value) continue;
+        var label = h.fields[f].label;
+        html += '<div>' + (label ? '<i>' + label + ':</i> ' : '') + value + '</div>';
       }
       return html + '</div>';
     },
