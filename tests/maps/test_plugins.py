@@ -210,3 +210,11 @@ def test_time_slider_hides_points_outside_the_range(
     assert label == "2021-01-01 – 2021-12-31 · 12 shown"
     assert report.console_errors == []
     assert report.page_errors == []
+
+
+def test_wheel_carries_browser_assets() -> None:
+    from importlib.metadata import files
+
+    shipped = {str(f) for f in files("kzmap") or []}
+    for asset in ("js/points.js", "js/controls.js", "static/kzmap.css"):
+        assert f"kzmap/maps/{asset}" in shipped
