@@ -69,6 +69,8 @@ def _texts(values: pd.Index) -> list[str]:
     if isinstance(values, pd.DatetimeIndex):
         text = values.strftime("%Y-%m-%d %H:%M").str.removesuffix(" 00:00")
         return [str(t) for t in text]
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return list(values)  # factorize's distinct values hold no missing value
     return [v if isinstance(v, str) else str(v) for v in values]
 
 
