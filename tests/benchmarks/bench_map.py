@@ -19,12 +19,14 @@ import argparse
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import numpy as np
 
-from kzmap.maps import add_points, default_map, empty_map, map_to_html, save_html
+from kzmap.maps import add_points, default_map, empty_map, map_to_html
 from kzmap.maps.browser import chromium
 
 #: folium 0.20 with 10^5 markers, measured for issue 6: (build s, HTML MB).
@@ -88,58 +90,44 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+def timed(build: Callable[[], str], runs: int) -> tuple[float, float, str]:
+    """Median wall and CPU seconds of `build` (which returns the page), and the page."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        page = build()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return median(walls), median(cpus), page
+
+
 def build_pages(args: argparse.Namespace, out: Path) -> tuple[list, float]:
     """Build and save the three pages; return their rows and add_points' time."""
     frame = incidents(args.points)
+    adds: list[float] = []
+
+    def with_points(base: Callable[[], folium.Map]) -> Callable[[], str]:
+        def build() -> str:
+            m = base()
+            start = time.perf_counter()
+            add_points(m, frame, category="kind")
+            adds.append(time.perf_counter() - start)
+            return map_to_html(m)
+
+        return build
+
+    pages = {
+        "default map": (lambda: map_to_html(default_map()), False),
+        f"default map + {args.points:,} points": (with_points(default_map), True),
+        f"{args.points:,} points, empty map": (with_points(empty_map), True),
+    }
     rows = []
-
-    builds, exports = [], []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        base = default_map()
-        t1 = time.perf_counter()
-        html = map_to_html(base)
-        builds.append(time.perf_counter() - t0)
-        exports.append(time.perf_counter() - t1)
-    save_html(default_map(), out / "default.html")
-    rows.append(
-        ("default map", median(builds), len(html.encode()), out / "default.html", False)
-    )
-
-    builds, adds = [], []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        m = default_map()
-        t1 = time.perf_counter()
-        add_points(m, frame, category="kind")
-        t2 = time.perf_counter()
-        html = map_to_html(m)
-        builds.append(time.perf_counter() - t0)
-        adds.append(t2 - t1)
-    (out / "points.html").write_text(html, encoding="utf-8")
-    label = f"default map + {args.points:,} points"
-    rows.append((label, median(builds), len(html.encode()), out / "points.html", True))
-
-    alone_builds = []
-    for _ in range(args.runs):
-        t0 = time.perf_counter()
-        alone = empty_map()
-        add_points(alone, frame, category="kind")
-        alone_html = map_to_html(alone)
-        alone_builds.append(time.perf_counter() - t0)
-    (out / "alone.html").write_text(alone_html, encoding="utf-8")
-    label = f"{args.points:,} points, empty map"
-    rows.append(
-        (
-            label,
-            median(alone_builds),
-            len(alone_html.encode()),
-            out / "alone.html",
-            True,
-        )
-    )
-
-    return rows, median(adds)
+    for n, (name, (build, points)) in enumerate(pages.items()):
+        wall, cpu, page = timed(build, args.runs)
+        path = out / f"page{n}.html"
+        path.write_text(page, encoding="utf-8")
+        rows.append((name, wall, cpu, len(page.encode()), path, points))
+    return rows, median(adds[: args.runs])
 
 
 def main() -> None:
@@ -150,22 +138,26 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="kzmap-bench-"))
     rows, add_s = build_pages(args, out)
     print(f"kzmap bench, {args.runs} runs, medians; pages in {out}")
-    print(f"{'map':<34}{'build s':>9}{'HTML MB':>9}{'drawn ms':>10}{'wall ms':>9}")
+    print(
+        f"{'map':<34}{'build s':>9}{'cpu s':>7}{'HTML MB':>9}"
+        f"{'drawn ms':>10}{'wall ms':>9}"
+    )
     draws = {}
     with chromium() as browser:
-        for name, build, size, path, points in rows:
+        for name, build, cpu, size, path, points in rows:
             timings = [draw_ms(browser, path, points=points) for _ in range(args.runs)]
             drawn = median([t[0] for t in timings])
             wall = median([t[1] for t in timings])
             draws[name] = drawn
             print(
-                f"{name:<34}{build:>9.2f}{size / 1e6:>9.2f}{drawn:>10.0f}{wall:>9.0f}"
+                f"{name:<34}{build:>9.2f}{cpu:>7.2f}{size / 1e6:>9.2f}"
+                f"{drawn:>10.0f}{wall:>9.0f}"
             )
     print(f"  (add_points alone, on the default map: {add_s:.2f} s)")
 
     if args.points == 100_000:
         name = rows[2][0]
-        build, size = rows[2][1], rows[2][2] / 1e6
+        build, size = rows[2][1], rows[2][3] / 1e6
         print("\nratios for 10^5 points (kzmap / folium; < 1 is better):")
         for method, (f_build, f_size) in FOLIUM.items():
             print(
