@@ -174,6 +174,7 @@
       container.removeEventListener('click', this._onClickCapture, true);
       container.removeEventListener('mousemove', this._onMoveCapture, true);
       L.DomUtil.removeClass(container, 'kzmap-points-hover');
+      if (this._tooltip) map.closeTooltip(this._tooltip);
       L.DomUtil.remove(this._canvas);
       if (this._legend) this._legend.remove();
       this._legend = null;
@@ -497,10 +498,27 @@
       var self = this;
       L.Util.requestAnimFrame(function () {
         self._moveQueued = false;
+        if (!self._map) return;
         var p = self._canvasPoint(e);
-        var over = p !== null && (self._bubbleAt(p.x, p.y) !== null || self._pointsAt(p.x, p.y).length > 0);
+        var hits = p === null ? [] : self._pointsAt(p.x, p.y);
+        var over = hits.length > 0 || (p !== null && self._bubbleAt(p.x, p.y) !== null);
         L.DomUtil[over ? 'addClass' : 'removeClass'](self._map.getContainer(), 'kzmap-points-hover');
+        self._showName(hits);
       });
+    },
+
+    // A tooltip with the name of the point under the mouse (escaped text).
+    _showName: function (hits) {
+      var h = this._header;
+      var text = hits.length && h.title ? h.title[this._columns.title[hits[0]]] : '';
+      if (hits.length > 1 && text) text += ' (+' + (hits.length - 1) + ')';
+      if (!text) {
+        if (this._tooltip) this._map.closeTooltip(this._tooltip);
+        return;
+      }
+      if (!this._tooltip) this._tooltip = L.tooltip({ direction: 'top', offset: [0, -this.options.radius], className: 'kzmap-points-tooltip' });
+      this._tooltip.setLatLng([this._lat[hits[0]], this._lon[hits[0]]]).setContent(text);
+      if (!this._map.hasLayer(this._tooltip)) this._map.openTooltip(this._tooltip);
     },
 
     // Runs before Leaflet's own click handling (capture phase), so a click on

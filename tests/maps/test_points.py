@@ -349,6 +349,13 @@ def test_click_opens_escaped_popup(tmp_path: Path, polygons, open_offline) -> No
     page, report = open_offline(save_html(m, tmp_path / "popup.html"))
     page.wait_for_selector(DRAWN, state="attached", timeout=10_000)
     x, y = _screen(page, 46, 71)
+    page.mouse.move(x, y)
+    tooltip = page.locator(".kzmap-points-tooltip")
+    tooltip.wait_for(timeout=5_000)
+    assert (
+        tooltip.inner_text()
+        == "<img src=x onerror=alert(1)>{{7*7}}</script><script>alert(2)</script>"
+    )
     page.mouse.click(x, y)
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for(timeout=5_000)
