@@ -16,6 +16,7 @@ from kzmap.layers import available_layers, load
 from kzmap.routes import (
     border_crossings,
     branch_ids,
+    exposure,
     length_by_polygon,
     load_routes,
     read_route,
@@ -182,29 +183,50 @@ def route_stats_tables(
     return lengths, table
 
 
+def _exposure_table(
+    routes: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, key: str, name: str, km: float
+) -> pd.DataFrame:
+    table = exposure(routes, polygons, buffer_km=km, by=key)
+    names = dict(zip(polygons[key], polygons[name], strict=True))
+    table.insert(2, "name", [names.get(p, "") for p in table["polygon"]])
+    table["distance_km"] = table["distance_km"].round(1)
+    table["area_km2"] = table["area_km2"].round(0)
+    table["area_in_buffer_km2"] = table["area_in_buffer_km2"].round(0)
+    table["area_share_pct"] = (table.pop("area_share") * 100).round(2)
+    return table
+
+
 def _run_stats(args: argparse.Namespace) -> int:
     routes = _target_routes(args.target)
     polygons, key, name = _polygons(args.by)
-    crossings = load("crossings") if "crossings" in available_layers() else None
-    lengths, found = route_stats_tables(
-        routes, polygons, by=key, name_column=name, crossings=crossings
-    )
+    tables: dict[str, pd.DataFrame] = {}
+    if args.table in {"all", "lengths", "crossings"}:
+        crossings = load("crossings") if "crossings" in available_layers() else None
+        tables["lengths"], tables["crossings"] = route_stats_tables(
+            routes, polygons, by=key, name_column=name, crossings=crossings
+        )
+    if args.table == "exposure":
+        tables["exposure"] = _exposure_table(
+            routes, polygons, key, name, args.buffer_km
+        )
     wanted = ["lengths", "crossings"] if args.table == "all" else [args.table]
     if args.format == "json":
         out: dict[str, Any] = {"by": args.by}
-        tables = {"lengths": lengths, "crossings": found}
         out.update({w: _records(tables[w]) for w in wanted})
         print(json.dumps(out, ensure_ascii=False, indent=2))
         return 0
-    if args.format == "csv" and len(wanted) > 1:
-        wanted = ["lengths"]  # one CSV table per run; --table crossings for the other
+    if args.format == "csv":
+        wanted = wanted[:1]  # one CSV table per run; choose another with --table
+    titles = {
+        "lengths": f"Length by {args.by}",
+        "crossings": "Border crossings",
+        "exposure": f"Within {args.buffer_km:g} km of the route, by {args.by}",
+    }
     for n, which in enumerate(wanted):
         if n:
             print()
-        title = None
-        if args.format == "table":
-            title = f"Length by {args.by}" if which == "lengths" else "Border crossings"
-        _emit(lengths if which == "lengths" else found, args.format, title=title)
+        title = titles[which] if args.format == "table" else None
+        _emit(tables[which], args.format, title=title)
     return 0
 
 
@@ -227,9 +249,16 @@ def register(sub: Any) -> None:
     stats.add_argument("--by", choices=tuple(_BY), default="country")
     stats.add_argument(
         "--table",
-        choices=("all", "lengths", "crossings"),
+        choices=("all", "lengths", "crossings", "exposure"),
         default="all",
-        help="which table to print (CSV prints one: lengths unless 'crossings')",
+        help="which table to print: 'all' = lengths and crossings (CSV prints "
+        "lengths only); 'exposure' = polygons within --buffer-km of the route",
+    )
+    stats.add_argument(
+        "--buffer-km",
+        type=float,
+        default=50.0,
+        help="distance from the route for --table exposure, in km (default 50)",
     )
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
     stats.set_defaults(func=_run_stats)

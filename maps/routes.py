@@ -10,13 +10,17 @@ import pandas as pd
 from branca.element import Element, Figure
 
 from kzmap.geo.crs import STORAGE_CRS, to_storage_crs
-from kzmap.maps.escape import safe_text, safe_url
+from kzmap.maps._route_popups import (
+    display_name,
+    labels_for,
+    route_popup,
+    waypoint_popup,
+)
+from kzmap.maps.escape import safe_text
 from kzmap.routes import legs_from_waypoints
-from kzmap.routes._geodesy import densify_line, length_km, line_parts, point_at_km
+from kzmap.routes.geodesy import densify_line, length_km, line_parts, point_at_km
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
-
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["ROUTE_COLOURS", "add_routes", "route_style"]
@@ -49,54 +53,6 @@ font:12px/1.5 sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)}
 vertical-align:middle;border-top:3px solid #444}
 </style>"""
 
-_LABELS = {
-    "en": {
-        "title": "Northern drug route",
-        "commodities": "Commodities",
-        "actors": "Actors",
-        "value": "Value",
-        "confidence": "Confidence",
-        "source": "Source",
-        "date": "Date",
-        "waypoints": "Waypoints",
-        "location": "Location",
-        "inferred": "inferred from road geography",
-        "legend_sourced": "route, sourced",
-        "legend_inferred": "route, inferred from road geography",
-        "legend_arrow": "direction of flow",
-    },
-    "ru": {
-        "title": "Северный наркомаршрут",
-        "commodities": "Товары",
-        "actors": "Участники",
-        "value": "Оценка",
-        "confidence": "Достоверность",
-        "source": "Источник",
-        "date": "Дата",
-        "waypoints": "Точки",
-        "location": "Положение",
-        "inferred": "выведено из сети дорог",
-        "legend_sourced": "маршрут по источникам",
-        "legend_inferred": "маршрут, выведенный из сети дорог",
-        "legend_arrow": "направление потока",
-    },
-    "kk": {
-        "title": "Солтүстік есірткі бағыты",
-        "commodities": "Тауарлар",
-        "actors": "Қатысушылар",
-        "value": "Бағалау",
-        "confidence": "Сенімділік",
-        "source": "Дереккөз",
-        "date": "Күні",
-        "waypoints": "Нүктелер",
-        "location": "Орны",
-        "inferred": "жол желісінен шығарылған",
-        "legend_sourced": "дереккөз бойынша бағыт",
-        "legend_inferred": "жол желісінен шығарылған бағыт",
-        "legend_arrow": "ағын бағыты",
-    },
-}
-
 
 def route_style(colour: str, confidence: object) -> dict[str, object]:
     """Leaflet path style of a route leg: solid if sourced, dashed if approximate."""
@@ -110,89 +66,6 @@ def route_style(colour: str, confidence: object) -> dict[str, object]:
         "className": "kzmap-route kzmap-route-"
         + ("approximate" if approximate else "sourced"),
     }
-
-
-def _text(value: object) -> str:
-    return (
-        ""
-        if value is None or (isinstance(value, float) and pd.isna(value))
-        else str(value)
-    )
-
-
-def _name(props: Mapping[str, object], lang: str) -> str:
-    for key in (f"name_{lang}", "name_en", "name", "id"):
-        if _text(props.get(key)):
-            return _text(props.get(key))
-    return ""
-
-
-def _linked(text: object, url: object) -> str:
-    shown, href = safe_text(_text(text)), safe_url(url)
-    if shown and href:
-        return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{shown}</a>'
-    return shown
-
-
-def _line(label: str, value: str) -> str:
-    return f"<div><i>{label}:</i> {value}</div>" if value else ""
-
-
-def _waypoint_item(w: Mapping[str, object], lang: str) -> str:
-    """One escaped list item: name, role and linked source of a waypoint."""
-    labels = _LABELS.get(lang, _LABELS["en"])
-    role = safe_text(_text(w.get("role")).replace("_", " "))
-    flag = (
-        f" <i>({labels['inferred']})</i>"
-        if w.get("location_basis") == "inferred"
-        else ""
-    )
-    source = _linked(w.get("source"), w.get("source_url"))
-    return f"<li><b>{safe_text(_name(w, lang))}</b> ({role}){flag}. {source}</li>"
-
-
-def _route_popup(
-    route: Mapping[str, object], waypoints: Sequence[Mapping[str, object]], lang: str
-) -> str:
-    """Escaped popup HTML of a route: facts, sources and its waypoint list."""
-    labels = _LABELS.get(lang, _LABELS["en"])
-    value = safe_text(_text(route.get("value_estimate")))
-    if value and _text(route.get("value_source")):
-        value += (
-            f" ({_linked(route.get('value_source'), route.get('value_source_url'))})"
-        )
-    parts = [
-        f"<b>{safe_text(_name(route, lang))}</b>",
-        f"<div>{safe_text(_text(route.get('description')))}</div>",
-        _line(labels["commodities"], safe_text(_text(route.get("commodities")))),
-        _line(labels["actors"], safe_text(_text(route.get("actors")))),
-        _line(labels["value"], value),
-        _line(labels["confidence"], safe_text(_text(route.get("confidence")))),
-        _line(labels["date"], safe_text(_text(route.get("date")))),
-        _line(labels["source"], _linked(route.get("source"), route.get("source_url"))),
-    ]
-    if waypoints:
-        items = "".join(_waypoint_item(w, lang) for w in waypoints)
-        parts.append(f"<div><i>{labels['waypoints']}:</i><ol>{items}</ol></div>")
-    return '<div class="kzmap-popup kzmap-route-popup">' + "".join(parts) + "</div>"
-
-
-def _waypoint_popup(w: Mapping[str, object], lang: str) -> str:
-    """Escaped popup HTML of one waypoint."""
-    labels = _LABELS.get(lang, _LABELS["en"])
-    basis = _text(w.get("location_basis"))
-    precision = _text(w.get("precision_km"))
-    where = basis + (f", ±{float(precision):g} km" if precision else "")
-    parts = [
-        f"<b>{safe_text(_name(w, lang))}</b> "
-        f"({safe_text(_text(w.get('role')).replace('_', ' '))})",
-        f"<div>{safe_text(_text(w.get('description')))}</div>",
-        _line(labels["date"], safe_text(_text(w.get("date")))),
-        _line(labels["confidence"], safe_text(_text(w.get("confidence")))),
-        _line(labels["location"], safe_text(where)),
-        _line(labels["source"], _linked(w.get("source"), w.get("source_url"))),
-    ]
-    return '<div class="kzmap-popup">' + "".join(parts) + "</div>"
 
 
 def _arrow_html(colour: str, azimuth: float) -> str:
@@ -237,7 +110,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def _legend(m: folium.Map, lang: str) -> None:
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = labels_for(lang)
     arrow = _arrow_html("#444444", 90.0)
     block = (
         '<div class="kzmap-route-legend">'
@@ -326,7 +199,7 @@ def add_routes(
     CRSError
         If `routes` or `waypoints` has no CRS.
     """
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = labels_for(lang)
     routes = to_storage_crs(routes, name="routes").reset_index(drop=True)
     if waypoints is not None:
         waypoints = to_storage_crs(waypoints, name="waypoints")
@@ -339,14 +212,16 @@ def add_routes(
             if str(w.get("branch_id")) in ids:
                 stops[ids.index(str(w.get("branch_id")))].append(w)
     colours = [ROUTE_COLOURS[n % len(ROUTE_COLOURS)] for n in range(len(routes))]
-    popups = [_route_popup(r, s, lang) for r, s in zip(route_rows, stops, strict=True)]
+    popups = [route_popup(r, s, lang) for r, s in zip(route_rows, stops, strict=True)]
     legs = _legs(routes, stops)
     styles = [
         route_style(colours[r], c)
         for r, c in zip(legs["_route"], legs["confidence"], strict=True)
     ]
     shown = legs[[legs.geometry.name]].copy()
-    shown[_TOOLTIP] = [safe_text(_name(route_rows[r], lang)) for r in legs["_route"]]
+    shown[_TOOLTIP] = [
+        safe_text(display_name(route_rows[r], lang)) for r in legs["_route"]
+    ]
     shown[_POPUP] = [popups[r] for r in legs["_route"]]
     shown[_INDEX] = [str(n) for n in range(len(legs))]
     folium.GeoJson(
@@ -383,8 +258,8 @@ def _add_waypoints(
         return
     frame = pd.DataFrame(
         {
-            _TOOLTIP: [safe_text(_name(w, lang)) for w, _ in rows],
-            _POPUP: [_waypoint_popup(w, lang) for w, _ in rows],
+            _TOOLTIP: [safe_text(display_name(w, lang)) for w, _ in rows],
+            _POPUP: [waypoint_popup(w, lang) for w, _ in rows],
             _INDEX: [str(n) for n in range(len(rows))],
         }
     )

@@ -15,6 +15,7 @@ from kzmap.routes.catalog import (
     load_waypoints,
 )
 from kzmap.routes.exposure import exposure
+from kzmap.routes.geodesy import geodesic_line
 from kzmap.routes.io import read_route
 from kzmap.routes.model import legs_from_waypoints, routes_from_waypoints
 
@@ -24,6 +25,7 @@ __all__ = [
     "branch_ids",
     "country_sequence",
     "exposure",
+    "geodesic_line",
     "legs_from_waypoints",
     "length_by_polygon",
     "load_branches",

@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 from shapely.strtree import STRtree
 
-from kzmap.routes._geodesy import WGS84, line_parts
+from kzmap.routes.geodesy import WGS84, line_parts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -11,8 +11,8 @@ import shapely
 
 from kzmap.geo.crs import require_crs, to_storage_crs
 from kzmap.geo.errors import DataError, KzmapWarning, RepairWarning, UsageError
-from kzmap.routes._geodesy import WGS84, densify_line
 from kzmap.routes._overlay import PolygonIndex, Run, pieces_along, runs_from_pieces
+from kzmap.routes.geodesy import WGS84, densify_line
 from kzmap.routes.schema import ROUTE_ID
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ import geopandas as gpd
 import pandas as pd
 
 from kzmap.geo.crs import STORAGE_CRS
-from kzmap.routes._geodesy import DEFAULT_MAX_SEGMENT_KM
+from kzmap.routes.geodesy import DEFAULT_MAX_SEGMENT_KM
 from kzmap.routes.model import routes_from_waypoints
 from kzmap.routes.schema import (
     BRANCH_COLUMNS,

@@ -12,8 +12,8 @@ from pyproj import Proj
 from shapely.geometry import LineString
 
 from kzmap.geo.errors import UsageError
-from kzmap.routes._geodesy import WGS84, line_parts, point_at_km
 from kzmap.routes.analytics import _lines, _polygon_index, _route_ids
+from kzmap.routes.geodesy import WGS84, line_parts, point_at_km
 
 if TYPE_CHECKING:
     import geopandas as gpd

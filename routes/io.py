@@ -12,7 +12,7 @@ import geopandas as gpd
 from kzmap.geo.crs import STORAGE_CRS
 from kzmap.geo.errors import ReadError
 from kzmap.geo.io import read_vector
-from kzmap.routes._geodesy import DEFAULT_MAX_SEGMENT_KM, densify_line, geodesic_line
+from kzmap.routes.geodesy import DEFAULT_MAX_SEGMENT_KM, densify_line, geodesic_line
 from kzmap.routes.schema import ROUTE_ID
 
 if TYPE_CHECKING:

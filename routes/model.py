@@ -10,7 +10,7 @@ import pandas as pd
 
 from kzmap.geo.crs import STORAGE_CRS, to_storage_crs
 from kzmap.geo.errors import DataError
-from kzmap.routes._geodesy import DEFAULT_MAX_SEGMENT_KM, geodesic_line
+from kzmap.routes.geodesy import DEFAULT_MAX_SEGMENT_KM, geodesic_line
 from kzmap.routes.schema import BRANCH_ID, ROUTE_ID, SEQ
 
 if TYPE_CHECKING:

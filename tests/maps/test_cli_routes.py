@@ -137,3 +137,19 @@ def test_route_stats_tables_with_synthetic_regions() -> None:
         zip(crossings["from"], crossings["to"], strict=True)
     )
     assert lengths["share_pct"].sum() == pytest.approx(100, abs=0.05)
+
+
+def test_route_stats_exposure_csv(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["route-stats", "NR-D", "--table", "exposure", "--buffer-km", "25"]
+    assert main([*args, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    touched = {r["polygon"] for r in rows if float(r["distance_km"]) == 0}
+    assert touched == {"AF", "TJ", "KG"}
+    assert all(0 < float(r["area_share_pct"]) <= 100 for r in rows)
+    assert all(float(r["distance_km"]) <= 25 for r in rows)
+
+
+def test_route_stats_bad_buffer_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["route-stats", "NR-D", "--table", "exposure", "--buffer-km", "-3"]
+    assert main(args) == 2
+    assert "`buffer_km` must be a number of km" in capsys.readouterr().err

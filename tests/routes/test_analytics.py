@@ -20,7 +20,7 @@ from kzmap.routes import (
     load_routes,
     route_length_km,
 )
-from kzmap.routes._geodesy import geodesic_line
+from kzmap.routes.geodesy import geodesic_line
 
 GEOD = Geod(ellps="WGS84")
 

@@ -23,7 +23,7 @@ from kzmap.routes import (
     route_length_km,
     routes_from_waypoints,
 )
-from kzmap.routes._geodesy import geodesic_line, point_at_km
+from kzmap.routes.geodesy import geodesic_line, point_at_km
 
 GEOD = Geod(ellps="WGS84")
 
