@@ -135,7 +135,8 @@ def exposure(
         (Multi)LineStrings in any CRS; segments are geodesics; named by
         their ``id`` column, else the index.
     polygons
-        (Multi)Polygons in any CRS (countries, regions, districts, a user layer).
+        (Multi)Polygons in any CRS (countries, regions, districts, a user
+        layer). Features sharing a key are reported together.
     buffer_km
         Distance from the route, in km (0 < buffer_km <= 1000).
     by
@@ -189,5 +190,14 @@ def exposure(
                 }
             )
     table = pd.DataFrame(rows, columns=["_order", *EXPOSURE_COLUMNS])
+    # features sharing a key (e.g. a region in several parts) become one row
+    table = table.groupby(
+        ["_order", "route", "polygon"], as_index=False, sort=False
+    ).agg(
+        distance_km=("distance_km", "min"),
+        area_km2=("area_km2", "sum"),
+        area_in_buffer_km2=("area_in_buffer_km2", "sum"),
+    )
+    table["area_share"] = (table["area_in_buffer_km2"] / table["area_km2"]).fillna(0.0)
     table = table.sort_values(["_order", "distance_km"], kind="stable")
-    return table.drop(columns="_order").reset_index(drop=True)
+    return table[list(EXPOSURE_COLUMNS)].reset_index(drop=True)

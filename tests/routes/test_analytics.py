@@ -258,3 +258,21 @@ def test_results_are_plain_dataframes(squares) -> None:
     table = length_by_polygon(_route((69.5, 45.0), (74.0, 45.0)), squares, by="code")
     assert isinstance(table, pd.DataFrame)
     assert list(table.columns) == ["route", "polygon", "length_km", "share"]
+
+
+def test_exposure_merges_features_sharing_a_key() -> None:
+    route = _route((70.0, 40.0), (70.0, 45.0))
+    halves = gpd.GeoDataFrame(
+        {"id": ["sq", "sq"]},
+        geometry=[box(69.5, 42, 70.0, 43), box(70.0, 42, 70.5, 43)],
+        crs=4326,
+    )
+    whole = gpd.GeoDataFrame(
+        {"id": ["sq"]}, geometry=[box(69.5, 42, 70.5, 43)], crs=4326
+    )
+    split = exposure(route, halves, buffer_km=20)
+    joined = exposure(route, whole, buffer_km=20)
+    assert split["polygon"].tolist() == ["sq"]
+    assert split["area_share"].iloc[0] == pytest.approx(
+        joined["area_share"].iloc[0], rel=1e-4
+    )
