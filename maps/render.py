@@ -12,7 +12,9 @@ from kzmap.geo.crs import to_storage_crs
 from kzmap.layers import available_layers, load
 from kzmap.maps.escape import safe_text
 from kzmap.maps.popups import popup_html, tooltip_html
+from kzmap.maps.routes import add_routes
 from kzmap.maps.style import LAYER_ORDER, SEA, layer_style, point_style
+from kzmap.routes import load_routes, load_waypoints
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -163,13 +165,16 @@ def default_map(
     """
     m = empty_map(tiles=tiles, title=title)
     names = available_layers()
-    ordered = [n for n in LAYER_ORDER if n in names]
+    ordered = [n for n in LAYER_ORDER if n in names or n == "routes"]
     extra = [n for n in names if n not in LAYER_ORDER]
     if "cities" in ordered:
         ordered[ordered.index("cities") : ordered.index("cities")] = extra
     else:
         ordered += extra
     for name in ordered:
+        if name == "routes":  # kzmap.routes data, drawn by maps/routes.py
+            add_routes(m, load_routes(), waypoints=load_waypoints(), lang=lang)
+            continue
         frame = load(name)
         for column in frame.columns:
             if isinstance(frame[column].dtype, pd.DatetimeTZDtype) or str(

@@ -1,3 +1,38 @@
 """Trafficking route data and route analytics."""
 
-__all__: list[str] = []
+from kzmap.routes.analytics import (
+    OverlapWarning,
+    border_crossings,
+    country_sequence,
+    length_by_polygon,
+    route_length_km,
+)
+from kzmap.routes.catalog import (
+    branch_ids,
+    load_branches,
+    load_network,
+    load_routes,
+    load_waypoints,
+)
+from kzmap.routes.exposure import exposure
+from kzmap.routes.geodesy import geodesic_line
+from kzmap.routes.io import read_route
+from kzmap.routes.model import legs_from_waypoints, routes_from_waypoints
+
+__all__ = [
+    "OverlapWarning",
+    "border_crossings",
+    "branch_ids",
+    "country_sequence",
+    "exposure",
+    "geodesic_line",
+    "legs_from_waypoints",
+    "length_by_polygon",
+    "load_branches",
+    "load_network",
+    "load_routes",
+    "load_waypoints",
+    "read_route",
+    "route_length_km",
+    "routes_from_waypoints",
+]

@@ -1,0 +1,153 @@
+"""Escaped popup HTML and labels for route branches and their waypoints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from kzmap.maps.escape import safe_text, safe_url
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+__all__ = ["LABELS", "display_name", "labels_for", "route_popup", "waypoint_popup"]
+
+LABELS = {
+    "en": {
+        "title": "Northern drug route",
+        "commodities": "Commodities",
+        "actors": "Actors",
+        "value": "Value",
+        "confidence": "Confidence",
+        "source": "Source",
+        "date": "Date",
+        "waypoints": "Waypoints",
+        "location": "Location",
+        "inferred": "inferred from road geography",
+        "legend_sourced": "route, sourced",
+        "legend_inferred": "route, inferred from road geography",
+        "legend_arrow": "direction of flow",
+    },
+    "ru": {
+        "title": "Северный наркомаршрут",
+        "commodities": "Товары",
+        "actors": "Участники",
+        "value": "Оценка",
+        "confidence": "Достоверность",
+        "source": "Источник",
+        "date": "Дата",
+        "waypoints": "Точки",
+        "location": "Положение",
+        "inferred": "выведено из сети дорог",
+        "legend_sourced": "маршрут по источникам",
+        "legend_inferred": "маршрут, выведенный из сети дорог",
+        "legend_arrow": "направление потока",
+    },
+    "kk": {
+        "title": "Солтүстік есірткі бағыты",
+        "commodities": "Тауарлар",
+        "actors": "Қатысушылар",
+        "value": "Бағалау",
+        "confidence": "Сенімділік",
+        "source": "Дереккөз",
+        "date": "Күні",
+        "waypoints": "Нүктелер",
+        "location": "Орны",
+        "inferred": "жол желісінен шығарылған",
+        "legend_sourced": "дереккөз бойынша бағыт",
+        "legend_inferred": "жол желісінен шығарылған бағыт",
+        "legend_arrow": "ағын бағыты",
+    },
+}
+
+
+def labels_for(lang: str) -> dict[str, str]:
+    """Return the label texts in `lang` (``"en"``, ``"ru"``, ``"kk"``), else English."""
+    return LABELS.get(lang, LABELS["en"])
+
+
+def _text(value: object) -> str:
+    return (
+        ""
+        if value is None or (isinstance(value, float) and pd.isna(value))
+        else str(value)
+    )
+
+
+def display_name(props: Mapping[str, object], lang: str) -> str:
+    """Return the raw display name of a feature in `lang`, else English, else id."""
+    for key in (f"name_{lang}", "name_en", "name", "id"):
+        if _text(props.get(key)):
+            return _text(props.get(key))
+    return ""
+
+
+def _linked(text: object, url: object) -> str:
+    shown, href = safe_text(_text(text)), safe_url(url)
+    if shown and href:
+        return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{shown}</a>'
+    return shown
+
+
+def _line(label: str, value: str) -> str:
+    return f"<div><i>{label}:</i> {value}</div>" if value else ""
+
+
+def _waypoint_item(w: Mapping[str, object], lang: str) -> str:
+    """One escaped list item: name, role and linked source of a waypoint."""
+    labels = labels_for(lang)
+    role = safe_text(_text(w.get("role")).replace("_", " "))
+    flag = (
+        f" <i>({labels['inferred']})</i>"
+        if w.get("location_basis") == "inferred"
+        else ""
+    )
+    source = _linked(w.get("source"), w.get("source_url"))
+    return (
+        f"<li><b>{safe_text(display_name(w, lang))}</b> ({role}){flag}. {source}</li>"
+    )
+
+
+def route_popup(
+    route: Mapping[str, object], waypoints: Sequence[Mapping[str, object]], lang: str
+) -> str:
+    """Escaped popup HTML of a route: facts, sources and its waypoint list."""
+    labels = labels_for(lang)
+    value = safe_text(_text(route.get("value_estimate")))
+    if value and _text(route.get("value_source")):
+        value += (
+            f" ({_linked(route.get('value_source'), route.get('value_source_url'))})"
+        )
+    parts = [
+        f"<b>{safe_text(display_name(route, lang))}</b>",
+        f"<div>{safe_text(_text(route.get('description')))}</div>",
+        _line(labels["commodities"], safe_text(_text(route.get("commodities")))),
+        _line(labels["actors"], safe_text(_text(route.get("actors")))),
+        _line(labels["value"], value),
+        _line(labels["confidence"], safe_text(_text(route.get("confidence")))),
+        _line(labels["date"], safe_text(_text(route.get("date")))),
+        _line(labels["source"], _linked(route.get("source"), route.get("source_url"))),
+    ]
+    if waypoints:
+        items = "".join(_waypoint_item(w, lang) for w in waypoints)
+        parts.append(f"<div><i>{labels['waypoints']}:</i><ol>{items}</ol></div>")
+    return '<div class="kzmap-popup kzmap-route-popup">' + "".join(parts) + "</div>"
+
+
+def waypoint_popup(w: Mapping[str, object], lang: str) -> str:
+    """Escaped popup HTML of one waypoint."""
+    labels = labels_for(lang)
+    basis = _text(w.get("location_basis"))
+    precision = _text(w.get("precision_km"))
+    where = basis + (f", ±{float(precision):g} km" if precision else "")
+    parts = [
+        f"<b>{safe_text(display_name(w, lang))}</b> "
+        f"({safe_text(_text(w.get('role')).replace('_', ' '))})",
+        f"<div>{safe_text(_text(w.get('description')))}</div>",
+        _line(labels["date"], safe_text(_text(w.get("date")))),
+        _line(labels["confidence"], safe_text(_text(w.get("confidence")))),
+        _line(labels["location"], safe_text(where)),
+        _line(labels["source"], _linked(w.get("source"), w.get("source_url"))),
+    ]
+    return '<div class="kzmap-popup">' + "".join(parts) + "</div>"

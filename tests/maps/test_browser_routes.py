@@ -1,0 +1,44 @@
+"""The northern route on the default map, in headless Chromium with the network off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kzmap.maps import default_map, save_html
+from kzmap.routes import load_routes, load_waypoints
+
+pytestmark = pytest.mark.browser
+
+_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def test_default_map_draws_routes_and_waypoint_popup(
+    tmp_path: Path, open_offline
+) -> None:
+    path = save_html(default_map(), tmp_path / "kazakhstan.html")
+    page, report = open_offline(path)
+    legs = len(load_waypoints()) - len(load_routes())
+    assert page.locator("path.kzmap-route").count() == legs
+    assert page.locator("path.kzmap-route-approximate").count() > 0
+    assert page.locator("path.kzmap-route-sourced").count() > 0
+    assert page.locator(".kzmap-route-arrow svg").count() >= len(load_routes())
+    assert page.locator(".kzmap-route-legend").count() == 1
+    # Click the Karakul post waypoint (lon 73.55, lat 39.02) and read its popup.
+    page.evaluate(f"() => {_MAP}.setView([39.02, 73.55], 8, {{animate: false}})")
+    point = page.evaluate(
+        f"() => {{ const p = {_MAP}.latLngToContainerPoint([39.02, 73.55]);"
+        " return [p.x, p.y]; }"
+    )
+    page.mouse.click(point[0], point[1])
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for(timeout=5_000)
+    text = popup.inner_text()
+    assert "Karakul post" in text
+    assert "M. Sharikov" in text
+    link = popup.locator("a").first
+    assert link.get_attribute("href").startswith("https://thelib.ru/")
+    assert report.external_requests == []
+    assert report.console_errors == []
+    assert report.page_errors == []
