@@ -319,17 +319,12 @@ def test_shipped_features_match_the_source_tables() -> None:
         assert set(load(name)["id"]) == ids, name
 
 
-def _regions_or_skip() -> gpd.GeoDataFrame:
-    if "regions" not in available_layers():
-        pytest.skip(
-            "the 'regions' layer is not packaged on this branch; this test runs "
-            "once it is merged (it checks each point against its claimed region)"
-        )
+def _regions() -> gpd.GeoDataFrame:
     return load("regions").set_index("id")
 
 
 def test_affected_region_points_lie_in_their_region() -> None:
-    regions = _regions_or_skip()
+    regions = _regions()
     frame = load("affected_regions")
     wrong = [
         f"{fid}: not in {rid}"
@@ -342,7 +337,7 @@ def test_affected_region_points_lie_in_their_region() -> None:
 
 
 def test_crossing_region_is_the_nearest_region() -> None:
-    regions = _regions_or_skip().to_crs(METRIC_CRS)
+    regions = _regions().to_crs(METRIC_CRS)
     crossings = load("crossings").to_crs(METRIC_CRS)
     wrong = []
     for fid, rid, point in zip(
@@ -355,7 +350,7 @@ def test_crossing_region_is_the_nearest_region() -> None:
 
 
 def test_tunnels_touch_their_region() -> None:
-    regions = _regions_or_skip()
+    regions = _regions()
     tunnels = load("tunnels")
     for fid, rid, geom in zip(
         tunnels["id"], tunnels["region_id"], tunnels.geometry, strict=True

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from kzmap.layers import available_layers, load
+from kzmap.layers import load
 from kzmap.maps import default_map, save_html
 
 pytestmark = pytest.mark.browser
@@ -39,9 +39,9 @@ def test_tooltip_names_kazakhstan(tmp_path: Path, open_offline) -> None:
     page.mouse.move(point[0], point[1])
     page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
     # The topmost polygon there is Kazakhstan, or the region layer drawn over it.
-    expected = {"Kazakhstan"}
-    if "regions" in available_layers():
-        regions = load("regions")
-        expected |= set(regions.loc[regions.contains(Point(67, 48)), "name_en"])
+    regions = load("regions")
+    expected = {"Kazakhstan"} | set(
+        regions.loc[regions.contains(Point(67, 48)), "name_en"]
+    )
     text = page.locator(".leaflet-tooltip").first.inner_text()
     assert any(name in text for name in expected), (text, expected)

@@ -12,7 +12,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import box
 
-from kzmap.layers import available_layers, load
+from kzmap.layers import load
 from kzmap.maps._cli_routes import route_stats_tables
 from kzmap.maps.cli import main
 from kzmap.routes import branch_ids, load_routes
@@ -113,12 +113,9 @@ def test_route_stats_unknown_target_exits_2(capsys: pytest.CaptureFixture[str]) 
 def test_route_stats_by_region(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["route-stats", "NR-A", "--by", "region"])
     captured = capsys.readouterr()
-    if "regions" in available_layers():
-        assert code == 0
-        assert "KZ-" in captured.out
-    else:
-        assert code == 1
-        assert "needs the packaged 'regions' layer" in captured.err
+    assert code == 0, captured.err
+    assert "KZ-19" in captured.out
+    assert "Almaty region" in captured.out
 
 
 def test_route_stats_tables_with_synthetic_regions() -> None:
