@@ -1,15 +1,53 @@
-"""Folium rendering of kzmap layers, offline HTML export and PNG export."""
+"""Folium rendering of kzmap layers, map specs, offline HTML, embeds and PNG."""
 
-from kzmap.maps.escape import safe_text, safe_url
-from kzmap.maps.export import map_to_html, save_html
-from kzmap.maps.render import add_layer, default_map, empty_map
+from kzmap.maps.build import Outputs, build, read_user_layer, save
+from kzmap.maps.choropleth import ChoroplethOptions
+from kzmap.maps.escape import safe_link, safe_text, safe_url
+from kzmap.maps.export import embed_html, map_to_html, save_html
+from kzmap.maps.i18n import LANGUAGES
+from kzmap.maps.render import (
+    add_layer,
+    add_layer_control,
+    add_packaged_layer,
+    default_map,
+    empty_map,
+)
+from kzmap.maps.spec import (
+    Focus,
+    LayerSpec,
+    Spec,
+    SpecError,
+    find_spec,
+    read_spec,
+    shipped_specs,
+)
+from kzmap.maps.style import MARKET_COLOURS, market_colour
 
 __all__ = [
+    "LANGUAGES",
+    "MARKET_COLOURS",
+    "ChoroplethOptions",
+    "Focus",
+    "LayerSpec",
+    "Outputs",
+    "Spec",
+    "SpecError",
     "add_layer",
+    "add_layer_control",
+    "add_packaged_layer",
+    "build",
     "default_map",
+    "embed_html",
     "empty_map",
+    "find_spec",
     "map_to_html",
+    "market_colour",
+    "read_spec",
+    "read_user_layer",
+    "safe_link",
     "safe_text",
     "safe_url",
+    "save",
     "save_html",
+    "shipped_specs",
 ]
