@@ -218,6 +218,7 @@ font:12px/1.35 system-ui,"DejaVu Sans",Arial,sans-serif;}
 .leaflet-tooltip.kzmap-label{background:rgba(255,255,255,.75);border:0;
 box-shadow:none;padding:0 3px;font:600 11px system-ui,"DejaVu Sans",sans-serif;}
 .leaflet-tooltip.kzmap-label::before{display:none;}
+.leaflet-control-layers{font:13px/1.4 system-ui,"DejaVu Sans",Arial,sans-serif;}
 .kzmap-print .leaflet-control-zoom,.kzmap-print .leaflet-control-layers{display:none;}
 .kzmap-print .kzmap-sources-body,.kzmap-print .kzmap-legend{max-height:none;}
 </style>"""

@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Literal, cast
 
 import folium
-import pandas as pd
+from folium.utilities import JsCode
 
 from kzmap.geo.crs import to_storage_crs
+from kzmap.geo.errors import KzmapWarning, UsageError
 from kzmap.layers import available_layers, layer_info, load
-from kzmap.maps.choropleth import classify
 from kzmap.maps.escape import safe_text
-from kzmap.maps.i18n import layer_title, require_language
-from kzmap.maps.legend import (
-    LegendSection,
-    choropleth_section,
-    market_section,
-    single_section,
+from kzmap.maps.features import (
+    classes_for,
+    dates_as_text,
+    extra_fields,
+    feature_styles,
+    legend_for,
+    records,
 )
+from kzmap.maps.i18n import layer_title, require_language
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
-from kzmap.maps.popups import PROVENANCE_FIELDS, popup_html, tooltip_html
+from kzmap.maps.popups import popup_html, tooltip_html
 from kzmap.maps.sources import Citation, citations_from_frame
-from kzmap.maps.style import LAYER_ORDER, SEA, layer_style, validate_style
+from kzmap.maps.style import LAYER_ORDER, SEA
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,8 +32,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from branca.element import Figure
 
-    from kzmap.maps.choropleth import ChoroplethOptions, Classes
-    from kzmap.maps.style import Geometry, Style
+    from kzmap.maps.choropleth import ChoroplethOptions
+    from kzmap.maps.style import Style
 
 __all__ = [
     "BASEMAP_LAYERS",
@@ -57,26 +60,13 @@ Bounds = tuple[float, float, float, float]
 DEFAULT_BOUNDS: Bounds = (35.0, 46.0, 56.0, 88.0)
 #: Layers drawn as the basemap: no legend section of their own for countries.
 BASEMAP_LAYERS = ("countries", "borders")
-#: Layers coloured by their ``market`` column.
-_MARKET_LAYERS = {
-    "corridors",
-    "fuel_corridors",
-    "routes",
-    "tunnels",
-    "affected_regions",
-}
-#: Extra popup rows per packaged layer (provenance rows are always shown).
-_EXTRA_FIELDS = {
-    "crossings": ("name_other_side", "mode", "status"),
-    "tunnels": ("length_m", "found", "precision_km"),
-    "fuel_corridors": ("from_country", "to_country", "via", "driver", "figures"),
-    "corridors": ("from_country", "to_country", "via", "driver", "figures"),
-    "affected_regions": ("claim",),
-    "cities": ("population",),
-    "regions": ("admin_centre", "valid_from", "legacy_id"),
-    "borders": ("length_km",),
-}
-
+#: Permanent per-feature labels (a layer-wide tooltip shows only one at a time).
+#: The text is the already escaped ``_kz_tooltip`` property; nothing else varies.
+_LABEL_JS = """function (feature, layer) {
+    layer.bindTooltip(feature.properties._kz_tooltip, {
+        permanent: true, direction: "%s", offset: [4, 0], className: "kzmap-label"
+    });
+}"""
 _TOOLTIP = "_kz_tooltip"
 _POPUP = "_kz_popup"
 _INDEX = "_kz_i"
@@ -149,91 +139,10 @@ def _tile_provider(tiles: str) -> tuple[str, str] | None:
     if tiles == "none":
         return None
     if tiles not in TILE_PROVIDERS:
-        from kzmap.geo.errors import UsageError  # noqa: PLC0415
-
         choices = ", ".join(["none", *TILE_PROVIDERS])
         msg = f"Unknown tiles {tiles!r}; use one of {choices}."
         raise UsageError(msg)
     return TILE_PROVIDERS[tiles]
-
-
-def _geometry_kind(frame: gpd.GeoDataFrame) -> Geometry:
-    types = set(frame.geom_type.dropna())
-    if types and types <= {"Point", "MultiPoint"}:
-        return "point"
-    if types and types <= {"LineString", "MultiLineString"}:
-        return "line"
-    return "polygon"
-
-
-def _dates_as_text(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Write datetime columns as ISO text: dates alone when every time is 00:00."""
-    out = frame.copy()
-    for column in out.columns:
-        values = out[column]
-        if column == out.geometry.name or not pd.api.types.is_datetime64_any_dtype(
-            values
-        ):
-            continue
-        stamps = pd.to_datetime(values)
-        midnight = bool((stamps.dropna() == stamps.dropna().dt.normalize()).all())
-        text = stamps.dt.strftime("%Y-%m-%d" if midnight else "%Y-%m-%dT%H:%M:%S")
-        out[column] = text.astype("object").where(stamps.notna(), None)
-    return out
-
-
-def _records(frame: gpd.GeoDataFrame) -> list[dict[str, object]]:
-    plain = frame.drop(columns=frame.geometry.name)
-    return [{str(k): v for k, v in r.items()} for r in plain.to_dict("records")]
-
-
-def _styles(
-    layer: str, records: list[dict[str, object]], classes: Classes | None
-) -> list[Style]:
-    styles = [layer_style(layer, r) for r in records]
-    if classes is None:
-        return styles
-    return [
-        validate_style(
-            {**s, "fillColor": classes.colour_of(r.get(classes.column))}
-            | {"fillOpacity": 0.8, "color": "#555555", "weight": 0.8}
-        )
-        for s, r in zip(styles, records, strict=True)
-    ]
-
-
-def _legend(
-    *,
-    layer: str,
-    title: str,
-    frame: gpd.GeoDataFrame,
-    records: list[dict[str, object]],
-    classes: Classes | None,
-    lang: str,
-) -> LegendSection | None:
-    geometry = _geometry_kind(frame)
-    if classes is not None:
-        return choropleth_section(title, classes, geometry, lang)
-    if layer == "countries" or not records:
-        return None
-    if "market" in frame.columns and (layer in _MARKET_LAYERS or not _packaged(layer)):
-        return market_section(
-            layer, title, geometry, [r.get("market") for r in records], lang
-        )
-    return single_section(layer, title, geometry, records[0])
-
-
-def _packaged(layer: str) -> bool:
-    return layer in available_layers()
-
-
-def _extra_fields(layer: str, frame: gpd.GeoDataFrame) -> list[str]:
-    if _packaged(layer):
-        return [f for f in _EXTRA_FIELDS.get(layer, ()) if f in frame.columns]
-    geometry = frame.geometry.name
-    return [
-        str(c) for c in frame.columns if c != geometry and c not in PROVENANCE_FIELDS
-    ]
 
 
 def add_layer(
@@ -282,16 +191,25 @@ def add_layer(
     """
     state = page_state(m)
     frame = to_storage_crs(frame, name=layer)
-    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
-    frame = _dates_as_text(frame)
+    drawable = frame.geometry.notna() & ~frame.geometry.is_empty
+    if not drawable.all():
+        missing = [str(i) for i in frame.index[~drawable]]
+        more = ", …" if len(missing) > 10 else ""
+        msg = (
+            f"Layer {layer!r}: {len(missing)} feature(s) have no geometry and are "
+            f"not drawn (index {', '.join(missing[:10])}{more})."
+        )
+        warnings.warn(msg, KzmapWarning, stacklevel=2)
+    frame = frame[drawable]
+    frame = dates_as_text(frame)
     shown_title = title or layer_title(layer, state.lang)
-    records = _records(frame)
-    classes = _classes(frame, choropleth, layer)
-    styles = _styles(layer, records, classes)
-    extra = _extra_fields(layer, frame)
+    rows = records(frame)
+    classes = classes_for(frame, choropleth, layer)
+    styles = feature_styles(layer, rows, classes)
+    extra = extra_fields(layer, frame)
     shown = frame[[frame.geometry.name]].reset_index(drop=True)
-    shown[_TOOLTIP] = [tooltip_html(r, state.lang) for r in records]
-    shown[_POPUP] = [popup_html(r, state.lang, extra_fields=extra) for r in records]
+    shown[_TOOLTIP] = [tooltip_html(r, state.lang) for r in rows]
+    shown[_POPUP] = [popup_html(r, state.lang, extra_fields=extra) for r in rows]
     shown[_INDEX] = [str(i) for i in range(len(shown))]
     element = _geojson(shown, styles, safe_text(shown_title), show, labels)
     element.add_to(m)
@@ -300,11 +218,11 @@ def add_layer(
             key=layer,
             title=shown_title,
             element=element,
-            legend=_legend(
+            legend=legend_for(
                 layer=layer,
                 title=shown_title,
                 frame=frame,
-                records=records,
+                records=rows,
                 classes=classes,
                 lang=state.lang,
             ),
@@ -312,29 +230,6 @@ def add_layer(
         )
     )
     return element
-
-
-def _classes(
-    frame: gpd.GeoDataFrame, options: ChoroplethOptions | None, layer: str
-) -> Classes | None:
-    if options is None:
-        return None
-    if options.column not in frame.columns:
-        from kzmap.geo.errors import DataError  # noqa: PLC0415
-
-        columns = ", ".join(repr(str(c)) for c in frame.columns)
-        msg = (
-            f"Layer {layer!r} has no column {options.column!r} for the choropleth; "
-            f"its columns are {columns}."
-        )
-        raise DataError(msg)
-    return classify(
-        frame[options.column],
-        column=options.column,
-        scheme=options.scheme,
-        k=options.k,
-        bins=options.bins,
-    )
 
 
 def _geojson(
@@ -345,17 +240,7 @@ def _geojson(
     labels: bool,
 ) -> folium.GeoJson:
     points = bool(shown.geom_type.isin(["Point", "MultiPoint"]).any())
-    if labels:
-        tooltip = folium.GeoJsonTooltip(
-            fields=[_TOOLTIP],
-            labels=False,
-            sticky=False,
-            permanent=True,
-            direction="right" if points else "center",
-            class_name="kzmap-label",
-        )
-    else:
-        tooltip = folium.GeoJsonTooltip(fields=[_TOOLTIP], labels=False)
+    tooltip = None if labels else folium.GeoJsonTooltip(fields=[_TOOLTIP], labels=False)
     return folium.GeoJson(
         shown,
         name=name,
@@ -366,6 +251,9 @@ def _geojson(
         tooltip=tooltip,
         popup=folium.GeoJsonPopup(fields=[_POPUP], labels=False, max_width=360),
         zoom_on_click=False,
+        on_each_feature=JsCode(_LABEL_JS % ("right" if points else "center"))
+        if labels
+        else None,
     )
 
 

@@ -57,8 +57,8 @@ MARKET_COLOURS: dict[str, str] = {
     "human smuggling": "#66CCEE",
     "arms trafficking": "#222255",
     "trade in counterfeit goods": "#44AA99",
-    "illicit trade in excisable goods": "#0072B2",
-    "fuel smuggling": "#EE8866",
+    "illicit trade in excisable goods": "#EE8866",
+    "fuel smuggling": "#0072B2",
     "flora crimes": "#225522",
     "fauna crimes": "#999933",
     "non-renewable resource crimes": "#BBCC33",
@@ -68,7 +68,7 @@ MARKET_COLOURS: dict[str, str] = {
 _FAMILY_DASH = {
     "drugs": None,
     "people": "10 5",
-    "goods": "2 5",
+    "goods": "4 3",
     "environment": "12 4 2 4",
 }
 _FAMILY = {
@@ -192,6 +192,7 @@ def _tunnels(props: Mapping[str, object]) -> Style:
 def _by_market_point(props: Mapping[str, object]) -> Style:
     return {
         "radius": 7.0,
+        "fill": True,
         "color": "#ffffff",
         "weight": 1.5,
         "fillColor": market_colour(props.get("market")),
@@ -202,6 +203,7 @@ def _by_market_point(props: Mapping[str, object]) -> Style:
 def _crossings(_props: Mapping[str, object]) -> Style:
     return {
         "radius": 5.0,
+        "fill": True,
         "color": "#222222",
         "weight": 2.0,
         "fillColor": "#ffffff",
@@ -212,7 +214,8 @@ def _crossings(_props: Mapping[str, object]) -> Style:
 def _cities(props: Mapping[str, object]) -> Style:
     capital = bool(props.get("is_capital"))
     return {
-        "radius": 4.5 if capital else 3.0,
+        "radius": 5.0 if capital else 3.5,
+        "fill": True,
         "color": "#ffffff",
         "weight": 1.0,
         "fillColor": "#111111",
@@ -231,6 +234,7 @@ def _generic(props: Mapping[str, object]) -> Style:
         "fillColor": colour,
         "fillOpacity": 0.25,
         "radius": 5.0,
+        "fill": True,
     }
 
 
@@ -298,6 +302,8 @@ def validate_style(style: Mapping[str, object]) -> Style:
             ok = isinstance(value, str) and bool(_COLOUR.match(value))
         elif key == "dashArray":
             ok = isinstance(value, str) and bool(_DASH.match(value))
+        elif key in {"fill", "stroke"}:
+            ok = isinstance(value, bool)
         elif key in _NUMBERS:
             ok = (
                 isinstance(value, int | float)

@@ -136,3 +136,21 @@ def test_bad_spec_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_spec_and_layers_do_not_mix(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["render", "--spec", "northern_route", "--layers", "countries"]) == 2
     assert "--layers cannot be combined with --spec" in capsys.readouterr().err
+
+
+def test_hostile_file_name_is_escaped(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "<svg onload=alert(1)>{{7*7}}.geojson"
+    gpd.GeoDataFrame({"name_en": ["x"]}, geometry=[Point(70, 45)], crs=4326).to_file(
+        path, driver="GeoJSON"
+    )
+    out = tmp_path / "x.html"
+    assert (
+        main(["render", "--layers", "borders", "--add", str(path), "-o", str(out)]) == 0
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "<svg onload" not in page
+    assert "{{7*7}}" not in page
+    assert "&lt;svg onload=alert(1)&gt;&#123;&#123;7*7&#125;&#125;" in page

@@ -105,3 +105,14 @@ def test_online_tiles_are_announced_in_sources_panel() -> None:
     assert "tile.openstreetmap.org" in page
     assert "makes no network request" not in page
     assert "makes no network request" in map_to_html(empty_map())
+
+
+def test_features_without_geometry_are_reported(points) -> None:
+    from kzmap.geo import KzmapWarning
+
+    points.loc[1, "geometry"] = None
+    with pytest.warns(
+        KzmapWarning, match=r"Layer 'user': 1 feature\(s\) have no geometry .*index 1"
+    ):
+        layer = add_layer(empty_map(), points, layer="user")
+    assert len(layer.data["features"]) == 1
