@@ -6,7 +6,7 @@ import html
 import math
 from urllib.parse import urlsplit
 
-__all__ = ["safe_text", "safe_url"]
+__all__ = ["safe_link", "safe_text", "safe_url"]
 
 _NEUTRALISE = str.maketrans(
     {
@@ -61,3 +61,27 @@ def safe_url(value: object) -> str | None:
     if parts.scheme.lower() not in {"http", "https"} or not parts.netloc:
         return None
     return safe_text(text)
+
+
+def safe_link(text: object, url: object) -> str:
+    """
+    Return escaped `text` as a link to `url` when `url` is ``http(s)``, else as text.
+
+    With no `text`, a valid `url` is shown as its own text. Links open in a new
+    tab with ``rel="noopener noreferrer"``.
+
+    Examples
+    --------
+    >>> safe_link("<Report>", "https://example.org/r")  # doctest: +ELLIPSIS
+    '<a href="https://example.org/r" ...>&lt;Report&gt;</a>'
+    >>> safe_link("Report", "javascript:alert(1)")
+    'Report'
+    """
+    label = safe_text(text)
+    href = safe_url(url)
+    if href is None:
+        return label
+    return (
+        f'<a href="{href}" target="_blank" rel="noopener noreferrer">'
+        f"{label or href}</a>"
+    )

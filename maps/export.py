@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from typing import TYPE_CHECKING
 
 from kzmap.geo.output import write_text_atomic
 from kzmap.maps.offline import inline_assets
+from kzmap.maps.page import page_state
 
 if TYPE_CHECKING:
     import os
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
     import folium
     from branca.element import Element
 
-__all__ = ["map_to_html", "save_html"]
+__all__ = ["embed_html", "map_to_html", "save_html"]
 
 
 def _walk(element: Element) -> Iterator[Element]:
@@ -54,7 +56,55 @@ def map_to_html(m: folium.Map, *, offline: bool = True) -> str:
     """
     _stable_ids(m)
     page: str = m.get_root().render()
+    page = page.replace("<html>", f'<html lang="{_lang(m)}">', 1)
     return inline_assets(page) if offline else page
+
+
+def _lang(m: folium.Map) -> str:
+    try:
+        return page_state(m).lang
+    except ValueError:
+        return "en"
+
+
+def embed_html(
+    page: str, *, title: str = "", width: int = 1280, height: int = 800
+) -> str:
+    """
+    Return an HTML fragment that shows `page` in a sandboxed ``<iframe srcdoc>``.
+
+    The whole page is attribute-escaped into ``srcdoc``, so the fragment can be
+    pasted into another page, any number of times: each copy runs in its own
+    document (scripts allowed, no access to the host page), so ids never clash.
+
+    Parameters
+    ----------
+    page
+        A complete page from `map_to_html`.
+    title
+        Accessible name of the frame (escaped); empty gives "Map".
+    width, height
+        Size in CSS pixels; the frame keeps this aspect ratio and shrinks to
+        the host's width.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> embed_html('<p title="x">a & b</p>', title="<T>")[:60]
+    '<iframe class="kzmap-embed" title="&lt;T&gt;" width="1280" h'
+    """
+    label = html.escape(title or "Map", quote=True)
+    return (
+        f'<iframe class="kzmap-embed" title="{label}" width="{int(width)}" '
+        f'height="{int(height)}" style="border:0;max-width:100%;'
+        f'aspect-ratio:{int(width)}/{int(height)};height:auto" '
+        'sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox" '
+        'referrerpolicy="no-referrer" '
+        f'srcdoc="{html.escape(page, quote=True)}"></iframe>\n'
+    )
 
 
 def save_html(

@@ -17,8 +17,14 @@ __all__ = ["html_to_png"]
 _READY = (
     "() => document.querySelector('.leaflet-container') !== null && "
     "document.querySelectorAll('.leaflet-overlay-pane path').length > 0 && "
-    "document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') === null"
+    "document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') === null && "
+    "(document.getElementById('kzmap-page') === null || "
+    "document.body.classList.contains('kzmap-ready'))"
 )
+_PRINT_MODE = """() => {
+    document.body.classList.add('kzmap-print');
+    document.querySelectorAll('details').forEach(d => { d.open = true; });
+}"""
 
 
 def html_to_png(
@@ -64,6 +70,8 @@ def html_to_png(
         )
         page.goto(url)
         page.wait_for_function(_READY, timeout=30_000)
+        # Print mode: no zoom buttons or layer switcher, sources panel expanded.
+        page.evaluate(_PRINT_MODE)
         page.wait_for_timeout(600)  # Leaflet redraws vectors after its last move
         page.wait_for_function(_READY, timeout=30_000)
         data = page.screenshot(full_page=False)

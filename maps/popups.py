@@ -2,60 +2,98 @@
 
 from __future__ import annotations
 
-from math import isnan
 from typing import TYPE_CHECKING
 
-from kzmap.maps.escape import safe_text, safe_url
+from kzmap.maps.escape import safe_link, safe_text
+from kzmap.maps.i18n import feature_name, market_label, message
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
-__all__ = ["feature_name", "popup_html", "tooltip_html"]
+__all__ = ["PROVENANCE_FIELDS", "feature_name", "popup_html", "tooltip_html"]
 
-_LABELS = {
-    "en": {"date": "Date", "confidence": "Confidence", "source": "Source"},
-    "ru": {"date": "Дата", "confidence": "Достоверность", "source": "Источник"},
-    "kk": {"date": "Күні", "confidence": "Сенімділік", "source": "Дереккөз"},
-}
-
-
-def feature_name(props: Mapping[str, object], lang: str = "en") -> str:
-    """Return the raw (unescaped) display name of a feature in `lang`, else English."""
-    for key in (f"name_{lang}", "name_en", "name", "id"):
-        value = props.get(key)
-        if value is None or value == "" or (isinstance(value, float) and isnan(value)):
-            continue
-        return str(value)
-    return ""
+#: Fields the popup shows in its own rows; every other field is "extra".
+PROVENANCE_FIELDS = frozenset(
+    {"id", "name", "description", "date", "confidence", "source", "source_url"}
+    | {"name_en", "name_ru", "name_kk", "market", "location_basis"}
+)
+_MAX_EXTRA = 25
 
 
 def tooltip_html(props: Mapping[str, object], lang: str = "en") -> str:
-    """Return the escaped tooltip text (the feature's name)."""
+    """
+    Return the escaped tooltip text: the feature's name in `lang`.
+
+    Examples
+    --------
+    >>> tooltip_html({"name_en": "<b>A</b>", "name_ru": "Б"}, "ru")
+    'Б'
+    """
     return safe_text(feature_name(props, lang))
 
 
-def popup_html(props: Mapping[str, object], lang: str = "en") -> str:
-    """
-    Return escaped popup HTML: name, description, date, confidence, source.
+def _row(label: str, value_html: str) -> str:
+    return f'<div class="kzmap-row"><i>{label}:</i> {value_html}</div>'
 
-    Every value is escaped with `safe_text`; the source becomes a link only for
-    an ``http(s)`` `source_url`.
+
+def _confidence(value: object, lang: str) -> str:
+    text = safe_text(value)
+    if text in {"confirmed", "reported", "approximate"}:
+        return safe_text(message(f"confidence.{text}", lang))
+    return text
+
+
+def popup_html(
+    props: Mapping[str, object],
+    lang: str = "en",
+    *,
+    extra_fields: Sequence[str] = (),
+) -> str:
     """
-    labels = _LABELS.get(lang, _LABELS["en"])
+    Return escaped popup HTML for one feature.
+
+    Shows the name in `lang`, market, description, date, confidence and the
+    source (a link only for an ``http(s)`` ``source_url``), then the
+    `extra_fields` as "field: value" rows (at most 25).
+
+    Parameters
+    ----------
+    props
+        The feature's properties; values of any type (None and NaN are skipped).
+    lang
+        ``"en"``, ``"ru"`` or ``"kk"``: name field and labels.
+    extra_fields
+        More property names to list; names and values are escaped.
+
+    Returns
+    -------
+    str
+        HTML in which every value from `props` is escaped with `safe_text`.
+
+    Examples
+    --------
+    >>> popup_html({"name_en": "{{7*7}}"})
+    '<div class="kzmap-popup"><b>&#123;&#123;7*7&#125;&#125;</b></div>'
+    """
     parts = [f"<b>{tooltip_html(props, lang)}</b>"]
+    market = safe_text(market_label(props.get("market"), lang))
+    if market:
+        parts.append(f'<div class="kzmap-market">{market}</div>')
     description = safe_text(props.get("description"))
     if description:
-        parts.append(f"<div>{description}</div>")
-    for key in ("date", "confidence"):
-        value = safe_text(props.get(key))
-        if value:
-            parts.append(f"<div><i>{labels[key]}:</i> {value}</div>")
-    source = safe_text(props.get("source"))
-    url = safe_url(props.get("source_url"))
-    if source and url:
-        source = (
-            f'<a href="{url}" target="_blank" rel="noopener noreferrer">{source}</a>'
-        )
+        parts.append(f'<div class="kzmap-desc">{description}</div>')
+    date = safe_text(props.get("date"))
+    if date:
+        parts.append(_row(safe_text(message("popup.date", lang)), date))
+    confidence = _confidence(props.get("confidence"), lang)
+    if confidence:
+        label = safe_text(message("popup.confidence", lang))
+        parts.append(_row(label, confidence))
+    source = safe_link(props.get("source"), props.get("source_url"))
     if source:
-        parts.append(f"<div><i>{labels['source']}:</i> {source}</div>")
+        parts.append(_row(safe_text(message("popup.source", lang)), source))
+    for field in list(extra_fields)[:_MAX_EXTRA]:
+        value = safe_text(props.get(field))
+        if value:
+            parts.append(_row(safe_text(field), value))
     return '<div class="kzmap-popup">' + "".join(parts) + "</div>"

@@ -17,6 +17,10 @@ from kzmap.maps._route_popups import (
     waypoint_popup,
 )
 from kzmap.maps.escape import safe_text
+from kzmap.maps.legend import LegendEntry, LegendSection
+from kzmap.maps.page import DrawnLayer, page_state
+from kzmap.maps.sources import citations_from_frame
+from kzmap.maps.style import Symbol
 from kzmap.routes import legs_from_waypoints
 from kzmap.routes.geodesy import densify_line, length_km, line_parts, point_at_km
 
@@ -241,9 +245,71 @@ def add_routes(
     group.add_to(m)
     root = cast("Figure", m.get_root())
     root.header.add_child(Element(_CSS), name="kzmap_routes_css")
-    if legend:
+    registered = _register(
+        m,
+        group,
+        title=title or labels["title"],
+        tables=(routes, waypoints),
+        rows=route_rows,
+        colours=colours,
+        lang=lang,
+        legend=legend,
+    )
+    if legend and not registered:
         _legend(m, lang)
     return group
+
+
+def _register(
+    m: folium.Map,
+    group: folium.FeatureGroup,
+    *,
+    title: str,
+    tables: tuple[gpd.GeoDataFrame, gpd.GeoDataFrame | None],
+    rows: list[dict[str, object]],
+    colours: list[str],
+    lang: str,
+    legend: bool,
+) -> bool:
+    """Put the routes in the page legend and sources panel of a kzmap page.
+
+    Returns False for a bare folium map (no kzmap page furniture), which then
+    gets the routes' own small legend.
+    """
+    try:
+        state = page_state(m)
+    except ValueError:
+        return False
+    labels = labels_for(lang)
+    entries = [
+        LegendEntry(
+            label=display_name(row, lang),
+            symbol=Symbol("line", route_style(colour, "confirmed")),
+        )
+        for row, colour in zip(rows, colours, strict=True)
+    ]
+    entries.append(
+        LegendEntry(
+            label=labels["legend_inferred"],
+            symbol=Symbol("line", route_style("#555555", "approximate")),
+        )
+    )
+    routes, waypoints = tables
+    citations = citations_from_frame(routes, layer=title)
+    if waypoints is not None:
+        citations += citations_from_frame(waypoints, layer=title)
+    state.layers.append(
+        DrawnLayer(
+            key="routes",
+            title=title,
+            element=group,
+            legend=LegendSection(title=title, entries=tuple(entries))
+            if legend
+            else None,
+            citations=citations,
+        )
+    )
+    return True
 
 
 def _add_waypoints(

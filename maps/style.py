@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["LAND", "LAND_CONTEXT", "LAYER_ORDER", "SEA", "layer_style", "point_style"]
+__all__ = [
+    "FALLBACK_COLOUR",
+    "LAND",
+    "LAND_CONTEXT",
+    "LAYER_ORDER",
+    "MARKET_COLOURS",
+    "SEA",
+    "USER_COLOUR",
+    "Geometry",
+    "Style",
+    "Symbol",
+    "layer_style",
+    "market_colour",
+    "market_dash",
+    "point_style",
+    "symbol_for",
+    "validate_style",
+]
 
 SEA = "#cfe0ec"
 LAND = "#efe9dc"
@@ -15,6 +35,57 @@ LAND_KAZAKHSTAN = "#fffdf6"
 LAND_CONTEXT = "#e0ddd6"
 BORDER = "#7a6f64"
 KAZAKHSTAN_EDGE = "#3b3b3b"
+#: Colour of a feature whose market has no colour of its own.
+FALLBACK_COLOUR = "#777777"
+#: Default colour of the user's own layers (``--add FILE``).
+USER_COLOUR = "#333333"
+
+#: One colour per criminal market, keyed by the GI-TOC Organized Crime Index
+#: market names (lower case). The colours are drawn from Okabe & Ito's and
+#: Paul Tol's colour-blind-safe schemes and picked so that every pair, and every
+#: colour against the land, the fallback grey and the user-layer grey, stays
+#: apart (CIELAB distance >= 9) in normal vision and in simulated protanopia,
+#: deuteranopia and tritanopia (tests/maps/test_style.py checks it). Markets
+#: with no spatial footprint in the shipped data (extortion, cyber-dependent
+#: and financial crimes) use `FALLBACK_COLOUR`.
+MARKET_COLOURS: dict[str, str] = {
+    "heroin trade": "#D55E00",
+    "synthetic drug trade": "#882255",
+    "cannabis trade": "#117733",
+    "cocaine trade": "#77AADD",
+    "human trafficking": "#332288",
+    "human smuggling": "#66CCEE",
+    "arms trafficking": "#222255",
+    "trade in counterfeit goods": "#44AA99",
+    "illicit trade in excisable goods": "#EE8866",
+    "fuel smuggling": "#0072B2",
+    "flora crimes": "#225522",
+    "fauna crimes": "#999933",
+    "non-renewable resource crimes": "#BBCC33",
+}
+
+#: Line dash per market family, so lines differ by more than colour alone.
+_FAMILY_DASH = {
+    "drugs": None,
+    "people": "10 5",
+    "goods": "4 3",
+    "environment": "12 4 2 4",
+}
+_FAMILY = {
+    "heroin trade": "drugs",
+    "synthetic drug trade": "drugs",
+    "cannabis trade": "drugs",
+    "cocaine trade": "drugs",
+    "human trafficking": "people",
+    "human smuggling": "people",
+    "arms trafficking": "goods",
+    "trade in counterfeit goods": "goods",
+    "illicit trade in excisable goods": "goods",
+    "fuel smuggling": "goods",
+    "flora crimes": "environment",
+    "fauna crimes": "environment",
+    "non-renewable resource crimes": "environment",
+}
 
 #: Draw order of packaged layers, bottom first; unlisted layers go before "cities".
 LAYER_ORDER = (
@@ -32,6 +103,41 @@ LAYER_ORDER = (
 )
 
 Style = dict[str, object]
+Geometry = Literal["point", "line", "polygon"]
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_DASH = re.compile(r"^[0-9]{1,3}( [0-9]{1,3}){1,5}$")
+_NUMBERS = {"weight": 20.0, "opacity": 1.0, "fillOpacity": 1.0, "radius": 30.0}
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """How one legend entry is drawn: geometry kind plus its Leaflet style."""
+
+    geometry: Geometry
+    style: Mapping[str, object]
+
+
+def _normal(market: object) -> str:
+    return str(market).strip().lower() if market is not None else ""
+
+
+def market_colour(market: object) -> str:
+    """
+    Return the colour of criminal market `market`, or `FALLBACK_COLOUR`.
+
+    Examples
+    --------
+    >>> market_colour("Heroin trade")
+    '#D55E00'
+    >>> market_colour("something else")
+    '#777777'
+    """
+    return MARKET_COLOURS.get(_normal(market), FALLBACK_COLOUR)
+
+
+def market_dash(market: object) -> str | None:
+    """Return the SVG dash pattern of `market`'s family; None draws a solid line."""
+    return _FAMILY_DASH.get(_FAMILY.get(_normal(market), ""), "3 3")
 
 
 def _countries(props: Mapping[str, object]) -> Style:
@@ -49,23 +155,163 @@ def _borders(_props: Mapping[str, object]) -> Style:
     return {"color": BORDER, "weight": 1.4, "dashArray": "6 3", "opacity": 0.9}
 
 
-def _generic(_props: Mapping[str, object]) -> Style:
+def _regions(_props: Mapping[str, object]) -> Style:
+    return {"color": "#6b6b6b", "weight": 1.0, "fillOpacity": 0.0, "opacity": 0.9}
+
+
+def _regions_legacy(_props: Mapping[str, object]) -> Style:
     return {
-        "color": "#444444",
-        "weight": 1.5,
-        "fillColor": "#888888",
-        "fillOpacity": 0.2,
+        "color": "#9a6b3f",
+        "weight": 1.2,
+        "dashArray": "4 4",
+        "fillOpacity": 0.0,
+        "opacity": 0.9,
     }
 
 
-_STYLES = {"countries": _countries, "borders": _borders}
+def _by_market_line(props: Mapping[str, object]) -> Style:
+    style: Style = {"color": market_colour(props.get("market")), "weight": 4.0}
+    dash = market_dash(props.get("market"))
+    if dash:
+        style["dashArray"] = dash
+    style["opacity"] = 0.9
+    return style
+
+
+def _tunnels(props: Mapping[str, object]) -> Style:
+    colour = market_colour(props.get("market"))
+    return {
+        "color": colour,
+        "weight": 1.5,
+        "dashArray": "4 3",
+        "fillColor": colour,
+        "fillOpacity": 0.25,
+    }
+
+
+def _by_market_point(props: Mapping[str, object]) -> Style:
+    return {
+        "radius": 7.0,
+        "fill": True,
+        "color": "#ffffff",
+        "weight": 1.5,
+        "fillColor": market_colour(props.get("market")),
+        "fillOpacity": 0.95,
+    }
+
+
+def _crossings(_props: Mapping[str, object]) -> Style:
+    return {
+        "radius": 5.0,
+        "fill": True,
+        "color": "#222222",
+        "weight": 2.0,
+        "fillColor": "#ffffff",
+        "fillOpacity": 1.0,
+    }
+
+
+def _cities(props: Mapping[str, object]) -> Style:
+    capital = bool(props.get("is_capital"))
+    return {
+        "radius": 5.0 if capital else 3.5,
+        "fill": True,
+        "color": "#ffffff",
+        "weight": 1.0,
+        "fillColor": "#111111",
+        "fillOpacity": 1.0,
+    }
+
+
+def _generic(props: Mapping[str, object]) -> Style:
+    if props.get("market") is not None:
+        colour = market_colour(props.get("market"))
+    else:
+        colour = USER_COLOUR
+    return {
+        "color": colour,
+        "weight": 2.5,
+        "fillColor": colour,
+        "fillOpacity": 0.25,
+        "radius": 5.0,
+        "fill": True,
+    }
+
+
+_STYLES = {
+    "countries": _countries,
+    "borders": _borders,
+    "regions": _regions,
+    "regions_legacy": _regions_legacy,
+    "corridors": _by_market_line,
+    "fuel_corridors": _by_market_line,
+    "routes": _by_market_line,
+    "tunnels": _tunnels,
+    "affected_regions": _by_market_point,
+    "crossings": _crossings,
+    "cities": _cities,
+}
 
 
 def layer_style(layer: str, props: Mapping[str, object]) -> Style:
-    """Return the Leaflet path style of one feature of packaged layer `layer`."""
-    return _STYLES.get(layer, _generic)(props)
+    """
+    Return the Leaflet path style of one feature of layer `layer`.
+
+    Parameters
+    ----------
+    layer
+        A packaged layer name (``"fuel_corridors"``); any other name gets the
+        user-layer style: coloured by ``market`` when present, else grey.
+    props
+        The feature's properties.
+
+    Returns
+    -------
+    dict
+        Leaflet path options; colours are ``#rrggbb`` from this module only.
+    """
+    return validate_style(_STYLES.get(layer, _generic)(props))
+
+
+def symbol_for(layer: str, geometry: Geometry, props: Mapping[str, object]) -> Symbol:
+    """Return the legend symbol of a feature of `layer` with `props`."""
+    return Symbol(geometry=geometry, style=layer_style(layer, props))
 
 
 def point_style() -> dict[str, float]:
     """Return the circle-marker options for point layers (colours come per feature)."""
     return {"radius": 5.0}
+
+
+def validate_style(style: Mapping[str, object]) -> Style:
+    """
+    Return `style` if every value is a safe Leaflet style value, else raise.
+
+    Style values are written into the page's script unescaped (by folium), so
+    only ``#rrggbb`` colours, numeric dash patterns and finite numbers within
+    range are accepted; data never reaches a style directly.
+
+    Raises
+    ------
+    ValueError
+        Naming the first bad key and its value.
+    """
+    for key, value in style.items():
+        ok = False
+        if key in {"color", "fillColor"}:
+            ok = isinstance(value, str) and bool(_COLOUR.match(value))
+        elif key == "dashArray":
+            ok = isinstance(value, str) and bool(_DASH.match(value))
+        elif key in {"fill", "stroke"}:
+            ok = isinstance(value, bool)
+        elif key in _NUMBERS:
+            ok = (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and 0 <= value <= _NUMBERS[key]
+            )
+        if not ok:
+            msg = f"Style {key!r}={value!r} is not an allowed Leaflet style value."
+            raise ValueError(msg)
+    return dict(style)

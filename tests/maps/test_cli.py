@@ -62,3 +62,95 @@ def test_unwritable_output_exits_1_with_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.startswith("kzmap: error: Cannot write")
     assert "Traceback" not in result.stderr
+
+
+def _user_layer(tmp_path: Path) -> Path:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    frame = gpd.GeoDataFrame(
+        {"name_en": ["Seizure"], "market": ["heroin trade"], "source": ["Test"]},
+        geometry=[Point(69.2, 41.4)],
+        crs=4326,
+    )
+    path = tmp_path / "seizures.geojson"
+    frame.to_file(path, driver="GeoJSON")
+    return path
+
+
+def test_render_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    layer = _user_layer(tmp_path)
+    spec = tmp_path / "brief.toml"
+    spec.write_text(
+        f'title = "Brief"\nfocus = "layers"\n[[layers]]\npath = "{layer.name}"\n'
+        f'[output]\nhtml = "{(tmp_path / "brief.html").as_posix()}"\n',
+        encoding="utf-8",
+    )
+    assert main(["render", "--spec", str(spec), "--lang", "ru"]) == 0
+    page = (tmp_path / "brief.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in page
+    assert "Торговля героином" in page
+    assert capsys.readouterr().out.strip() == str(tmp_path / "brief.html")
+
+
+def test_render_layers_add_region(tmp_path: Path) -> None:
+    layer = _user_layer(tmp_path)
+    out = tmp_path / "x.html"
+    args = ["render", "--layers", "countries", "--add", str(layer), "--region", "UZ"]
+    assert main([*args, "--title", "T", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "seizures" in page
+    assert "International borders" in page  # basemap under the listed layers
+
+
+def test_render_default_with_add_and_embed(tmp_path: Path) -> None:
+    layer = _user_layer(tmp_path)
+    out, embed = tmp_path / "d.html", tmp_path / "d.embed.html"
+    assert (
+        main(["render", "--add", str(layer), "-o", str(out), "--embed", str(embed)])
+        == 0
+    )
+    assert embed.read_text(encoding="utf-8").startswith("<iframe")
+
+
+def test_list_specs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "--list-specs"]) == 0
+    assert "saryagash_tunnels" in capsys.readouterr().out.split()
+
+
+def test_missing_layer_exits_1_listing_layers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["render", "--layers", "nope", "-o", str(tmp_path / "x.html")])
+    assert code == 1
+    assert "No packaged layer named 'nope'. Available: " in capsys.readouterr().err
+
+
+def test_bad_spec_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "bad.toml"
+    spec.write_text('[[layers]]\nname = "countries"\nshape = "x"\n', encoding="utf-8")
+    assert main(["render", "--spec", str(spec)]) == 2
+    assert "unknown key 'shape'" in capsys.readouterr().err
+
+
+def test_spec_and_layers_do_not_mix(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["render", "--spec", "northern_route", "--layers", "countries"]) == 2
+    assert "--layers cannot be combined with --spec" in capsys.readouterr().err
+
+
+def test_hostile_file_name_is_escaped(tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path = tmp_path / "<svg onload=alert(1)>{{7*7}}.geojson"
+    gpd.GeoDataFrame({"name_en": ["x"]}, geometry=[Point(70, 45)], crs=4326).to_file(
+        path, driver="GeoJSON"
+    )
+    out = tmp_path / "x.html"
+    assert (
+        main(["render", "--layers", "borders", "--add", str(path), "-o", str(out)]) == 0
+    )
+    page = out.read_text(encoding="utf-8")
+    assert "<svg onload" not in page
+    assert "{{7*7}}" not in page
+    assert "&lt;svg onload=alert(1)&gt;&#123;&#123;7*7&#125;&#125;" in page

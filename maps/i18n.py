@@ -1,0 +1,132 @@
+"""The map's languages: interface text from maps/messages/*.toml and feature names."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING, Literal, cast
+
+from kzmap.geo.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = [
+    "LANGUAGES",
+    "Language",
+    "feature_name",
+    "layer_title",
+    "market_label",
+    "message",
+    "require_language",
+]
+
+Language = Literal["en", "ru", "kk"]
+#: Languages of the interface and of feature names (``name_<lang>`` fields).
+LANGUAGES: tuple[Language, ...] = ("en", "ru", "kk")
+
+_MESSAGES = files("kzmap.maps") / "messages"
+
+
+def require_language(lang: str) -> Language:
+    """
+    Return `lang` if kzmap speaks it, else raise `UsageError`.
+
+    Examples
+    --------
+    >>> require_language("ru")
+    'ru'
+    """
+    if lang not in LANGUAGES:
+        msg = f"Unknown language {lang!r}; use one of {', '.join(LANGUAGES)}."
+        raise UsageError(msg)
+    return lang
+
+
+@cache
+def _catalog(lang: str) -> dict[str, dict[str, str]]:
+    text = (_MESSAGES / f"{lang}.toml").read_text(encoding="utf-8")
+    return cast("dict[str, dict[str, str]]", tomllib.loads(text))
+
+
+def message(key: str, lang: str = "en") -> str:
+    """
+    Return the interface text `key` (``"section.name"``) in `lang`, else English.
+
+    The text is raw, not escaped: escape it where it reaches HTML.
+
+    Raises
+    ------
+    KeyError
+        If English has no such key (a bug in kzmap, not in the data).
+
+    Examples
+    --------
+    >>> message("ui.legend", "ru")
+    'Условные обозначения'
+    """
+    section, _, name = key.partition(".")
+    for code in (lang, "en"):
+        if code not in LANGUAGES:
+            continue
+        value = _catalog(code).get(section, {}).get(name)
+        if value:
+            return value
+    raise KeyError(key)
+
+
+def _lookup(section: str, key: str, lang: str) -> str | None:
+    for code in (lang, "en"):
+        if code in LANGUAGES:
+            value = _catalog(code).get(section, {}).get(key)
+            if value:
+                return value
+    return None
+
+
+def layer_title(layer: str, lang: str = "en") -> str:
+    """Return the display title of packaged layer `layer`, else `layer` itself."""
+    return _lookup("layers", layer, lang) or layer
+
+
+def market_label(market: object, lang: str = "en") -> str:
+    """
+    Return the display name of criminal market `market` in `lang`.
+
+    Unknown markets are shown as written in the data.
+
+    Examples
+    --------
+    >>> market_label("fuel smuggling", "kk")
+    'Жанармай контрабандасы'
+    >>> market_label("brand-new market")
+    'brand-new market'
+    """
+    text = "" if market is None else str(market).strip()
+    return _lookup("markets", text.lower(), lang) or text
+
+
+def _present(value: object) -> bool:
+    if value is None or value == "":
+        return False
+    return not (isinstance(value, float) and math.isnan(value))
+
+
+def feature_name(props: Mapping[str, object], lang: str = "en") -> str:
+    """
+    Return the raw (unescaped) display name of a feature in `lang`, else English.
+
+    Looks at ``name_<lang>``, ``name_en``, ``name``, then ``id``.
+
+    Examples
+    --------
+    >>> feature_name({"name_en": "Almaty", "name_kk": ""}, "kk")
+    'Almaty'
+    """
+    for key in (f"name_{lang}", "name_en", "name", "id"):
+        value = props.get(key)
+        if _present(value):
+            return str(value)
+    return ""

@@ -1,0 +1,103 @@
+"""The market palette: complete, valid and colour-blind safe."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from kzmap.maps import i18n
+from kzmap.maps.style import (
+    FALLBACK_COLOUR,
+    LAND,
+    MARKET_COLOURS,
+    USER_COLOUR,
+    layer_style,
+    market_colour,
+    validate_style,
+)
+
+# Machado et al. (2009) simulation matrices, severity 1.0, on linear RGB.
+_CVD = {
+    "protan": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+               [-0.003882, -0.048116, 1.051998]],
+    "deutan": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+               [-0.011820, 0.042940, 0.968881]],
+    "tritan": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+               [0.004733, 0.691367, 0.303900]],
+}  # fmt: skip
+
+
+def _lab(linear: np.ndarray) -> np.ndarray:
+    m = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722],
+                  [0.0193, 0.1192, 0.9505]])  # fmt: skip
+    t = (m @ linear) / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16 / 116)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _views(colour: str) -> dict[str, np.ndarray]:
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    views = {"normal": _lab(linear)}
+    for name, matrix in _CVD.items():
+        views[name] = _lab(np.clip(np.array(matrix) @ linear, 0, 1))
+    return views
+
+
+def test_palette_stays_distinct_under_colour_blindness() -> None:
+    colours = [*MARKET_COLOURS.values(), FALLBACK_COLOUR, USER_COLOUR, LAND]
+    views = {c: _views(c) for c in colours}
+    worst = min(
+        (float(np.linalg.norm(views[a][k] - views[b][k])), a, b, k)
+        for a, b in itertools.combinations(colours, 2)
+        for k in views[a]
+    )
+    assert worst[0] >= 9.0, worst
+
+
+def test_every_market_has_a_name_in_every_language() -> None:
+    for lang in i18n.LANGUAGES:
+        for market in MARKET_COLOURS:
+            assert i18n.market_label(market, lang) != market, (lang, market)
+
+
+def test_palette_covers_the_curated_market_vocabulary() -> None:
+    layers = pytest.importorskip("kzmap.layers")
+    markets = getattr(layers, "MARKETS", None)
+    if markets is None:
+        pytest.skip("kzmap.layers.MARKETS is not defined in this branch yet")
+    known = set(MARKET_COLOURS) | {
+        "extortion and protection racketeering",
+        "cyber-dependent crimes",
+        "financial crimes",
+    }
+    assert {str(m).lower() for m in markets} <= known
+
+
+def test_market_lookup_ignores_case_and_falls_back() -> None:
+    assert market_colour(" Fuel smuggling ") == MARKET_COLOURS["fuel smuggling"]
+    assert market_colour(None) == FALLBACK_COLOUR
+
+
+def test_corridors_are_coloured_by_market() -> None:
+    style = layer_style("fuel_corridors", {"market": "fuel smuggling"})
+    assert style["color"] == MARKET_COLOURS["fuel smuggling"]
+    assert layer_style("tunnels", {"market": "heroin trade"})["fillOpacity"] < 0.5
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        {"color": "red;}</script><script>alert(1)//"},
+        {"fillColor": "#12345"},
+        {"weight": float("nan")},
+        {"dashArray": "1,2);alert(1"},
+        {"opacity": True},
+        {"className": "pwned"},
+    ],
+)
+def test_validate_style_refuses_anything_but_safe_values(style) -> None:
+    with pytest.raises(ValueError, match=r"not an allowed Leaflet style value"):
+        validate_style(style)
