@@ -133,10 +133,13 @@ def _legend(m: folium.Map, lang: str) -> None:
 def _legs(
     routes: gpd.GeoDataFrame, stops: list[list[dict[str, object]]]
 ) -> gpd.GeoDataFrame:
-    """One row per drawn line, with ``_route`` (row position) and ``confidence``.
+    """One row per (route, confidence), with ``_route`` (row position).
 
-    A route with waypoints is drawn leg by leg, so each leg can carry its own
-    confidence; a route without is drawn whole with the route's confidence.
+    A route with waypoints is cut leg by leg, so each leg can carry its own
+    confidence; legs of one route with the same confidence are then merged
+    into one MultiLineString, so the route's popup is embedded once per style
+    rather than once per leg. A route without waypoints is drawn whole with
+    the route's confidence.
     """
     parts = []
     for r, (row, ws) in enumerate(zip(_records(routes), stops, strict=True)):
@@ -149,7 +152,9 @@ def _legs(
                 crs=STORAGE_CRS,
             )
         parts.append(legs[["confidence", "geometry"]].assign(_route=r))
-    return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=STORAGE_CRS)
+    joined = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=STORAGE_CRS)
+    merged = joined.dissolve(by=["_route", "confidence"], sort=True, as_index=False)
+    return merged[["confidence", "geometry", "_route"]]
 
 
 def add_routes(
