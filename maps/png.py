@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -58,6 +59,16 @@ def html_to_png(
         `png_path`.
     """
     url = Path(html_path).resolve().as_uri()
+    # Playwright's sync API refuses to run in a thread with a running asyncio
+    # loop (Jupyter kernels, or a test that already drives a browser), so the
+    # screenshot is always taken in a worker thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        data = pool.submit(_screenshot, url, width, height, scale).result()
+    return write_bytes_atomic(png_path, data)
+
+
+def _screenshot(url: str, width: int, height: int, scale: float) -> bytes:
+    """Load `url` in headless Chromium with the network blocked; return PNG bytes."""
     with chromium() as browser:
         page = browser.new_page(
             viewport={"width": width, "height": height}, device_scale_factor=scale
@@ -74,5 +85,4 @@ def html_to_png(
         page.evaluate(_PRINT_MODE)
         page.wait_for_timeout(600)  # Leaflet redraws vectors after its last move
         page.wait_for_function(_READY, timeout=30_000)
-        data = page.screenshot(full_page=False)
-    return write_bytes_atomic(png_path, data)
+        return page.screenshot(full_page=False)

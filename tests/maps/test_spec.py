@@ -158,16 +158,22 @@ def test_country_focus_fits_that_country(user_file: Path) -> None:
     assert "[[38." in page
 
 
-def test_region_focus_needs_the_regions_layer(user_file: Path) -> None:
+def test_region_focus_fits_the_region(user_file: Path) -> None:
+    import folium
+
+    from kzmap.layers import load
+
     spec = Spec(
         layers=(LayerSpec(path=user_file),), focus=Focus("region", code="KZ-19")
     )
-    from kzmap.layers import available_layers
-
-    if "regions" in available_layers():
-        pytest.skip("the regions layer exists in this branch")
-    with pytest.raises(LayerNotFoundError, match=r"No packaged layer named 'regions'"):
-        build(spec)
+    m = build(spec)
+    (fit,) = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
+    (south, west), (north, east) = fit.bounds
+    rw, rs, re_, rn = load("regions").set_index("id").loc[["KZ-19"]].total_bounds
+    # the view holds the region, with a small margin
+    assert south <= rs < rn <= north
+    assert west <= rw < re_ <= east
+    assert (north - south) < 2 * (rn - rs)
 
 
 def test_spec_renders_byte_identical(user_file: Path) -> None:
