@@ -219,7 +219,9 @@ def _feature(
         )
         return None
     fid = feature.get("id")
-    at = _At(log, index, fid if isinstance(fid, str | int) else None)
+    raw = feature.get("properties")
+    label = raw.get("id") if fid is None and isinstance(raw, dict) else fid
+    at = _At(log, index, label if isinstance(label, str | int) else None)
     kind = feature.get("type")
     if kind is None:
         at.add(

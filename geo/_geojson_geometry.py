@@ -100,6 +100,10 @@ def _collection(
             flat.extend(inner if isinstance(inner, list) else [])
         else:
             flat.append(clean)
+    if len(flat) == 1 and depth == 0:
+        check.flattened += 1
+        only: dict[str, object] = flat[0]  # type: ignore[assignment]
+        return only
     return {"type": "GeometryCollection", "geometries": flat}
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "check_dbf_text",
     "compare_counts",
     "extract_zipped_shapefile",
+    "gdal_encoding",
     "header_counts",
     "require_sidecars",
     "shapefile_encoding",
@@ -78,6 +79,22 @@ def shapefile_encoding(shp: Path, encoding: str | None) -> str:
     # No usable .cpg: GDAL falls back to the header's language id or ISO-8859-1,
     # which decodes any byte, so there is nothing to check.
     return "latin-1"
+
+
+def gdal_encoding(codec: str) -> str:
+    """
+    Return the name GDAL (iconv) knows for the Python codec `codec`.
+
+    Examples
+    --------
+    >>> gdal_encoding("latin-1"), gdal_encoding("cp1251"), gdal_encoding("utf8")
+    ('ISO-8859-1', 'CP1251', 'UTF-8')
+    """
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec
+    return name.upper().replace("ISO8859", "ISO-8859")
 
 
 def check_dbf_text(shp: Path, codec: str, log: ProblemLog) -> None:

@@ -38,6 +38,7 @@ from kzmap.geo._shapefile import (
     check_dbf_text,
     compare_counts,
     extract_zipped_shapefile,
+    gdal_encoding,
     require_sidecars,
     shapefile_encoding,
 )
@@ -212,7 +213,7 @@ def _read_gdal_file(
         codec = shapefile_encoding(path, opts.encoding)
         check_dbf_text(path, codec, log)
         log.raise_errors()
-        kwargs["encoding"] = codec
+        kwargs["encoding"] = gdal_encoding(codec)
         if prj is None and opts.crs is None:
             log.fail(
                 "crs.missing",

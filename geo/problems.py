@@ -34,7 +34,13 @@ _ERROR_CLASSES: dict[str, type[KzmapError]] = {
 }
 
 #: Codes whose warnings say kzmap changed the data (the others only report).
-_REPAIR_PREFIXES = ("repair.", "geojson.forced_2d", "geojson.ring_closed", "columns.")
+_REPAIR_PREFIXES = (
+    "repair.",
+    "columns.",
+    "geojson.forced_2d",
+    "geojson.ring_closed",
+    "geojson.nested_collection",
+)
 
 #: At most this many warnings are emitted one by one; the rest are summarised.
 _MAX_WARNINGS = 50
