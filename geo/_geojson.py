@@ -6,7 +6,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from pyproj import CRS
 
@@ -53,7 +53,12 @@ class CleanGeoJSON:
 
 
 def clean_geojson(
-    data: bytes, log: ProblemLog, *, encoding: str | None, max_features: int
+    data: bytes,
+    log: ProblemLog,
+    *,
+    encoding: str | None,
+    max_features: int,
+    user_crs: bool = False,
 ) -> CleanGeoJSON:
     """
     Check GeoJSON bytes against RFC 7946 and return a clean UTF-8 copy.
@@ -70,7 +75,9 @@ def clean_geojson(
             f"{max_features}. If it is trusted, pass a larger `max_features=`.",
         )
     crs = _crs_member(doc, log)
-    check_range = crs is None or crs.is_geographic
+    # Ranges are checked here only for lon/lat; `crs=` or a projected "crs"
+    # member leave it to the frame checks after reprojection.
+    check_range = not user_crs and (crs is None or crs.is_geographic)
     name = doc.get("name")
     out = CleanGeoJSON(
         "", [], len(features), crs, name if isinstance(name, str) else None
@@ -82,19 +89,30 @@ def clean_geojson(
         if result is not None:
             clean.append(result)
             out.source_index.append(index)
-    for key, kinds in types.items():
-        if len(kinds - {"null"}) > 1 and kinds & {"number", "boolean"}:
-            log.add(
-                "geojson.mixed_types",
-                f"values are of several types ({', '.join(sorted(kinds))}); the "
-                "column is read as text, so numeric colouring or sorting on it "
-                "will not work. Make every value the same type.",
-                severity="warning",
-                field=key,
-            )
+    mixed = sorted(k for k, kinds in types.items() if len(kinds - {"null"}) > 1)
+    for key in mixed:
+        log.add(
+            "geojson.mixed_types",
+            f"values are of several types ({', '.join(sorted(types[key]))}); the "
+            "column is read as text, so numeric colouring or sorting on it "
+            "will not work. Make every value the same type.",
+            severity="warning",
+            field=key,
+        )
+    _as_text(clean, mixed)
     body = {"type": "FeatureCollection", "features": clean}
     out.text = json.dumps(body, ensure_ascii=False, allow_nan=False)
     return out
+
+
+def _as_text(features: list[dict[str, object]], keys: list[str]) -> None:
+    """Turn the values of `keys` into JSON text, as both engines then agree."""
+    for feature in features:
+        props = cast("dict[str, object]", feature["properties"])
+        for key in keys:
+            value = props.get(key)
+            if value is not None and not isinstance(value, str):
+                props[key] = json.dumps(value)
 
 
 def _parse(data: bytes, log: ProblemLog, *, encoding: str | None) -> dict[str, object]:
@@ -236,6 +254,8 @@ def _feature(
     geometry, check = check_geometry(feature.get("geometry"), check_range=check_range)
     for message in check.errors:
         at.add("geometry.coordinates", message + ".")
+    for message in check.range_errors:
+        at.add("crs.out_of_range", message)
     _log_repairs(check, at)
     if at.errors:
         return None

@@ -27,10 +27,10 @@ class GeometryCheck:
     """What `check_geometry` found: fatal errors and the repairs it made."""
 
     errors: list[str] = field(default_factory=list)
+    range_errors: list[str] = field(default_factory=list)
     closed_rings: int = 0
     dropped_dims: int = 0
     flattened: int = 0
-    out_of_range: int = 0
 
 
 def check_geometry(
@@ -48,7 +48,7 @@ def check_geometry(
     if geom is None:
         return None, check
     clean = _geometry(geom, check, check_range=check_range, depth=0)
-    if check.errors:
+    if check.errors or check.range_errors:
         return None, check
     return clean, check
 
@@ -146,13 +146,13 @@ def _position(
         )
         return None
     if check_range and (abs(lon) > 180 or abs(lat) > 90):
-        check.out_of_range += 1
         hint = (
-            " The numbers look like metres of a projected CRS: pass `crs=`."
+            " The numbers look like metres of a projected CRS: pass `crs=`"
+            " with its EPSG code."
             if abs(lon) > 1000 or abs(lat) > 1000
             else " If they are lat, lon swap them to lon, lat (RFC 7946 order)."
         )
-        check.errors.append(
+        check.range_errors.append(
             f"position {value!r} is outside lon -180..180 / lat -90..90.{hint}"
         )
         return None

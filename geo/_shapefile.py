@@ -44,8 +44,8 @@ def require_sidecars(shp: Path, log: ProblemLog) -> Path | None:
     if missing:
         log.fail(
             "read.sidecar_missing",
-            f"the Shapefile needs {' and '.join(missing)} beside it, and it is "
-            "missing. Copy every file of the Shapefile (.shp, .shx, .dbf, .prj, "
+            f"the Shapefile needs {' and '.join(missing)} beside it, not found. "
+            "Copy every file of the Shapefile (.shp, .shx, .dbf, .prj, "
             ".cpg) together, or zip them.",
         )
     return _sibling(shp, ".prj")
@@ -235,7 +235,8 @@ def extract_zipped_shapefile(
         if missing:
             log.fail(
                 "read.sidecar_missing",
-                f"{' and '.join(missing)} is missing from the archive; a Shapefile "
+                f"{' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} "
+                "missing from the archive; a Shapefile "
                 "needs its .shx and .dbf beside the .shp. Re-create the zip with "
                 "every file of the Shapefile.",
             )

@@ -8,6 +8,7 @@ import math
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
@@ -137,11 +138,7 @@ def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> list[float]:
     """Return the column as floats (NaN where bad), logging each bad row."""
     values: list[float] = []
     for row, raw in enumerate(frame[column].tolist()):
-        text = (
-            ""
-            if raw is None or (isinstance(raw, float) and math.isnan(raw))
-            else str(raw).strip()
-        )
+        text = str(raw).strip()
         number = math.nan
         problem = "is empty"
         if text:
@@ -187,7 +184,7 @@ def read_csv_points(
     y_col = _pick(names, lat, LAT_NAMES, "latitude", log)
     try:
         frame = pd.read_csv(
-            io.StringIO(text), header=0, names=names, dtype={x_col: str, y_col: str}
+            io.StringIO(text), header=0, names=names, dtype=str, keep_default_na=False
         )
     except (pd.errors.ParserError, ValueError) as err:
         log.fail("read.csv", f"not a readable CSV ({err}).", cause=err)
@@ -203,10 +200,21 @@ def read_csv_points(
     else:
         target = STORAGE_CRS
         _require_lonlat(xs, ys, log, x_col)
-    good = [math.isfinite(x) and math.isfinite(y) for x, y in zip(xs, ys, strict=True)]
-    data = frame.drop(columns=[x_col, y_col])
+    good = np.isfinite(xs) & np.isfinite(ys)
+    data = _typed(frame.drop(columns=[x_col, y_col]))
     points = gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(xs, ys), crs=target)
     return points[good], len(frame)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Make all-numeric text columns numeric; empty cells become missing."""
+    for column in frame.columns:
+        values = frame[column].replace("", None)
+        try:
+            frame[column] = pd.to_numeric(values)
+        except (ValueError, TypeError):
+            frame[column] = values
+    return frame
 
 
 def _require_lonlat(

@@ -180,7 +180,11 @@ def _read_geojson(
     path: Path, log: ProblemLog, opts: ReadOptions
 ) -> tuple[gpd.GeoDataFrame, int]:
     clean = clean_geojson(
-        path.read_bytes(), log, encoding=opts.encoding, max_features=opts.max_features
+        path.read_bytes(),
+        log,
+        encoding=opts.encoding,
+        max_features=opts.max_features,
+        user_crs=opts.crs is not None,
     )
     if clean.layer is not None:
         log.layer = clean.layer
