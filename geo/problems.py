@@ -225,12 +225,16 @@ class ValidationReport:
         """Return True if the file has no error-level problem."""
         return not self.errors
 
-    def to_json(self) -> str:
-        """Return the report as a JSON object (UTF-8 text, keys sorted)."""
-        body = {
+    def to_dict(self) -> dict[str, object]:
+        """Return the report as plain JSON-able values."""
+        return {
             "file": self.file,
+            "ok": self.is_ok(),
             "features_in": self.features_in,
             "features_out": self.features_out,
             "problems": [asdict(p) for p in self.problems],
         }
-        return json.dumps(body, ensure_ascii=False, sort_keys=True)
+
+    def to_json(self) -> str:
+        """Return the report as a JSON object (UTF-8 text, keys sorted)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)

@@ -54,8 +54,8 @@ def validate_file(
     Returns
     -------
     ValidationReport
-        Problems sorted errors first; ``report.is_ok()`` is False if any is an
-        error (the file would be refused by `read`).
+        Problems sorted errors first, then by feature; ``report.is_ok()``
+        is False if any is an error (the file would be refused by `read`).
 
     Raises
     ------
@@ -100,7 +100,13 @@ def validate_file(
             counts_in.append(result.features_in)
         if result.frame is not None and not result.log.has_errors():
             counts_out.append(len(result.frame))
-    ordered = sorted(found, key=lambda p: _SEVERITY_ORDER[p.severity])
+    ordered = sorted(
+        found,
+        key=lambda p: (
+            _SEVERITY_ORDER[p.severity],
+            -1 if p.feature is None else p.feature,
+        ),
+    )
     ok = not any(p.severity == "error" for p in found)
     return ValidationReport(
         str(label),
