@@ -29,7 +29,13 @@ from kzmap.geo.io import (
     read,
     read_vector,
 )
-from kzmap.geo.output import write_atomic, write_bytes_atomic, write_text_atomic
+from kzmap.geo.output import (
+    VECTOR_OUTPUTS,
+    write_atomic,
+    write_bytes_atomic,
+    write_text_atomic,
+    write_vector,
+)
 from kzmap.geo.problems import Problem, ValidationReport
 from kzmap.geo.validate import validate_file
 
@@ -41,6 +47,7 @@ __all__ = [
     "FORMATS",
     "METRIC_CRS",
     "STORAGE_CRS",
+    "VECTOR_OUTPUTS",
     "CRSError",
     "DataError",
     "DataWarning",
@@ -63,4 +70,5 @@ __all__ = [
     "write_atomic",
     "write_bytes_atomic",
     "write_text_atomic",
+    "write_vector",
 ]
