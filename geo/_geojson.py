@@ -79,9 +79,8 @@ def clean_geojson(
     # member leave it to the frame checks after reprojection.
     check_range = not user_crs and (crs is None or crs.is_geographic)
     name = doc.get("name")
-    out = CleanGeoJSON(
-        "", [], len(features), crs, name if isinstance(name, str) else None
-    )
+    layer = _printable(name) if isinstance(name, str) else None
+    out = CleanGeoJSON("", [], len(features), crs, layer)
     clean: list[dict[str, object]] = []
     types: dict[str, set[str]] = {}
     for index, feature in enumerate(features):
@@ -251,6 +250,8 @@ def _feature(
     elif kind != "Feature":
         at.add("geojson.feature", f"'type' is {kind!r}; expected 'Feature'.")
     props = _properties(feature, at, types)
+    if isinstance(fid, str) and _has_surrogates(fid):
+        _encoding_error(at, "id")
     geometry, check = check_geometry(feature.get("geometry"), check_range=check_range)
     for message in check.errors:
         at.add("geometry.coordinates", message + ".")
@@ -365,5 +366,10 @@ def _encoding_error(at: _At, key: str) -> None:
         "text is not valid in the file's encoding (UTF-8 unless `encoding=` is "
         "given). GeoJSON must be UTF-8 (RFC 8259): re-save it as UTF-8, or pass "
         "`encoding=` (e.g. 'cp1251', 'latin-1') to read it as it is.",
-        field=key.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+        field=_printable(key),
     )
+
+
+def _printable(text: str) -> str:
+    """Return `text` with undecodable bytes shown as U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 __all__ = ["GeometryCheck", "check_geometry"]
 
 #: Geometry type -> nesting depth of its "coordinates" (0 = one position).
@@ -118,6 +120,8 @@ def _coordinates(
         return None
     if depth == 0:
         return _position(value, check, check_range=check_range)
+    if depth == 1 and _plain_positions(value, check_range=check_range):
+        return value
     out: list[object] = []
     for item in value:
         clean = _coordinates(item, depth - 1, check, check_range=check_range)
@@ -125,6 +129,28 @@ def _coordinates(
             return None
         out.append(clean)
     return out
+
+
+def _plain_positions(value: list[object], *, check_range: bool) -> bool:
+    """
+    Return True if `value` is a list of finite 2D number pairs (within range).
+
+    This is the fast path for ordinary data; anything else goes through
+    `_position` one by one to get a precise message.
+    """
+    if not all(type(p) is list and len(p) == 2 for p in value):
+        return False
+    if not {type(v) for p in value for v in p} <= {int, float}:  # type: ignore[attr-defined]
+        return False
+    try:
+        xy = np.array(value, dtype=float)
+    except OverflowError:  # ints beyond float range
+        return False
+    if not len(xy) or not np.isfinite(xy).all():
+        return not len(xy)
+    if check_range:
+        return bool((np.abs(xy[:, 0]) <= 180).all() and (np.abs(xy[:, 1]) <= 90).all())
+    return True
 
 
 def _position(

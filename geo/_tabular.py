@@ -63,8 +63,10 @@ def _decode(data: bytes, encoding: str | None, log: ProblemLog) -> str:
 
 def _header(text: str, log: ProblemLog) -> list[str]:
     """Return unique, non-empty column names, renaming duplicates with a warning."""
-    rows = csv.reader(io.StringIO(text))
-    raw = next(rows, None)
+    try:
+        raw = next(csv.reader(io.StringIO(text, newline="")), None)
+    except csv.Error as err:
+        log.fail("read.csv", f"not a readable CSV header ({err}).", cause=err)
     if not raw:
         log.fail("read.empty", "the CSV has no header row; expected e.g. name,lon,lat.")
     names: list[str] = []
@@ -89,7 +91,11 @@ def _header(text: str, log: ProblemLog) -> list[str]:
 
 
 def _encoding_errors(text: str, names: list[str], log: ProblemLog) -> None:
-    for row_no, row in enumerate(csv.reader(io.StringIO(text))):
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as err:
+        log.fail("read.csv", f"not a readable CSV ({err}).", cause=err)
+    for row_no, row in enumerate(rows):
         for col, value in enumerate(row):
             if any("\udc80" <= ch <= "\udcff" for ch in value):
                 field = names[col] if col < len(names) else f"column {col}"
