@@ -24,6 +24,8 @@ _CRS_NAME = re.compile(
     re.IGNORECASE,
 )
 _RESERVED = {"geometry": "geometry_attr"}
+#: Bytes that did not decode (kept as lone surrogates by "surrogateescape").
+_UNDECODED = re.compile("[\udc80-\udcff]")
 
 
 class _Object(dict[str, object]):
@@ -357,7 +359,7 @@ def _value(key: str, value: object, at: _At, types: dict[str, set[str]]) -> obje
 
 
 def _has_surrogates(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+    return _UNDECODED.search(text) is not None
 
 
 def _encoding_error(at: _At, key: str) -> None:

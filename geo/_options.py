@@ -6,12 +6,13 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from kzmap.geo._tabular import crs_from_user
+from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCRSError
+
 from kzmap.geo.problems import ProblemLog
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from pyproj import CRS
 
 __all__ = [
     "DEFAULT_ENGINE",
@@ -19,6 +20,7 @@ __all__ = [
     "ReadOptions",
     "apply_user_crs",
     "choose_layer",
+    "crs_from_user",
     "make_options",
 ]
 
@@ -26,6 +28,24 @@ Engine = Literal["pyogrio", "fiona"]
 
 #: Measured fastest on every benchmark file (see `kzmap.geo.io`).
 DEFAULT_ENGINE: Engine = "pyogrio"
+
+
+def crs_from_user(value: object, log: ProblemLog) -> CRS:
+    """Return a CRS given as an EPSG int, ``"EPSG:n"`` or a pyproj CRS; else fail."""
+    if isinstance(value, CRS):
+        return value
+    text = str(value).strip()
+    code = text.upper().removeprefix("EPSG:")
+    if isinstance(value, bool) or not code.isdigit():
+        log.fail(
+            "usage.crs",
+            f"`crs` must be an EPSG code such as 32642 or 'EPSG:32642', got "
+            f"{value!r}. kzmap never resolves CRS names or URLs from input.",
+        )
+    try:
+        return CRS.from_epsg(int(code))
+    except ProjCRSError as err:
+        log.fail("usage.crs", f"EPSG:{code} is not a known CRS ({err}).", cause=err)
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from pyproj import CRS
-from pyproj.exceptions import CRSError as ProjCRSError
 
+from kzmap.geo._options import ReadOptions, apply_user_crs, crs_from_user
 from kzmap.geo.crs import STORAGE_CRS
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = [
     "LAT_NAMES",
     "LON_NAMES",
-    "crs_from_user",
     "read_csv_points",
     "read_geoparquet",
 ]
@@ -32,24 +30,6 @@ __all__ = [
 LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 _MAX_LISTED = 10
-
-
-def crs_from_user(value: object, log: ProblemLog) -> CRS:
-    """Return a CRS given as an EPSG int, ``"EPSG:n"`` or a pyproj CRS; else fail."""
-    if isinstance(value, CRS):
-        return value
-    text = str(value).strip()
-    code = text.upper().removeprefix("EPSG:")
-    if isinstance(value, bool) or not code.isdigit():
-        log.fail(
-            "usage.crs",
-            f"`crs` must be an EPSG code such as 32642 or 'EPSG:32642', got "
-            f"{value!r}. kzmap never resolves CRS names or URLs from input.",
-        )
-    try:
-        return CRS.from_epsg(int(code))
-    except ProjCRSError as err:
-        log.fail("usage.crs", f"EPSG:{code} is not a known CRS ({err}).", cause=err)
 
 
 def _decode(data: bytes, encoding: str | None, log: ProblemLog) -> str:
@@ -168,14 +148,7 @@ def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> list[float]:
 
 
 def read_csv_points(
-    path: Path,
-    log: ProblemLog,
-    *,
-    lon: str | None,
-    lat: str | None,
-    crs: object,
-    encoding: str | None,
-    max_features: int,
+    path: Path, log: ProblemLog, opts: ReadOptions
 ) -> tuple[gpd.GeoDataFrame, int]:
     """
     Read a CSV with a lon and a lat column as points (index = data row).
@@ -183,7 +156,8 @@ def read_csv_points(
     Rows with a bad coordinate are logged as errors and left out; returns the
     frame and the number of data rows in the file.
     """
-    text = _decode(path.read_bytes(), encoding, log)
+    lon, lat, crs, max_features = opts.lon, opts.lat, opts.crs, opts.max_features
+    text = _decode(path.read_bytes(), opts.encoding, log)
     names = _header(text, log)
     _encoding_errors(text, names, log)
     x_col = _pick(names, lon, LON_NAMES, "longitude", log)
@@ -252,8 +226,8 @@ def _require_lonlat(
 
 
 def read_geoparquet(
-    path: Path, log: ProblemLog, *, max_features: int
-) -> gpd.GeoDataFrame:
+    path: Path, log: ProblemLog, opts: ReadOptions
+) -> tuple[gpd.GeoDataFrame, int]:
     """Read a GeoParquet file (its ``geo`` metadata gives the CRS)."""
     import pyarrow.parquet as pq  # noqa: PLC0415 (optional heavy import)
 
@@ -261,6 +235,7 @@ def read_geoparquet(
         rows = pq.ParquetFile(path).metadata.num_rows
     except Exception as err:
         log.fail("read.parquet", f"not a readable Parquet file ({err}).", cause=err)
+    max_features = opts.max_features
     if rows > max_features:
         log.fail(
             "limit.features",
@@ -268,7 +243,7 @@ def read_geoparquet(
             f"{max_features}. If it is trusted, pass a larger `max_features=`.",
         )
     try:
-        return gpd.read_parquet(path)
+        frame = gpd.read_parquet(path)
     except Exception as err:
         log.fail(
             "read.parquet",
@@ -276,3 +251,11 @@ def read_geoparquet(
             "the 'geo' metadata GeoParquet writers add.",
             cause=err,
         )
+    if frame.crs is None and opts.crs is None:
+        log.fail(
+            "crs.missing",
+            "the GeoParquet metadata says the CRS is unknown "
+            "(crs: null); kzmap never guesses one. Pass `crs=` if you know it.",
+        )
+    declared = frame.crs is not None
+    return apply_user_crs(frame, opts, log, declared=declared), rows

@@ -21,7 +21,7 @@ from shapely.geometry import Point, Polygon
 
 from kzmap.geo import read
 
-RUNS = 5
+RUNS = 3
 
 
 def _points(n: int) -> gpd.GeoDataFrame:
