@@ -28,6 +28,7 @@ import geopandas as gpd
 
 from kzmap.geo._checks import CENTRAL_ASIA, check_frame
 from kzmap.geo._geojson import clean_geojson
+from kzmap.geo._gpkg import check_gpkg_text
 from kzmap.geo._options import (
     DEFAULT_ENGINE,
     Engine,
@@ -215,6 +216,8 @@ def _read_gdal_file(
             _gpkg_layers(path, opts.engine, log), opts.layer, log
         )
         log.layer = str(kwargs["layer"])
+        check_gpkg_text(path, log.layer, log)
+        log.raise_errors()
     else:
         prj = require_sidecars(path, log)
         codec = shapefile_encoding(path, opts.encoding)

@@ -101,3 +101,25 @@ def test_csv_in_cp1251_names_the_line(tmp_path: Path) -> None:
         ("encoding.decode", 0, "name")
     ]
     assert read(path, encoding="cp1251")["name"].tolist() == ["Алматы"]
+
+
+def test_geopackage_invalid_utf8_same_error_both_engines(
+    tmp_path: Path, engine
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "t.gpkg"
+    frame = gpd.GeoDataFrame(
+        {"name": ["ok", "xx"]}, geometry=[Point(70, 45), Point(71, 45)], crs=4326
+    )
+    frame.to_file(path, layer="t")
+    with sqlite3.connect(path) as db:
+        triggers = db.execute("select name from sqlite_master where type='trigger'")
+        for (name,) in triggers.fetchall():
+            db.execute(f'drop trigger "{name}"')
+        db.execute("update t set name = CAST(X'436166E9' AS TEXT) where fid = 2")
+    # pyogrio raises without naming the value; fiona would silently give NaN.
+    with pytest.raises(
+        ReadError, match=r"layer 't', feature 1, field 'name': b'Caf\\xe9' is not valid"
+    ):
+        read(path, engine=engine)
