@@ -18,6 +18,8 @@ from kzmap.geo._geometry import (
 from kzmap.geo.crs import METRIC_CRS, STORAGE_CRS
 
 if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
     from kzmap.geo.problems import ProblemLog
 
 __all__ = ["CENTRAL_ASIA", "check_frame"]
@@ -156,6 +158,13 @@ def to_lonlat(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     crs = frame.crs
     if crs is None or crs.equals(STORAGE_CRS):
         return frame
+    if crs.to_authority() is None:
+        log.add(
+            "crs.no_authority",
+            f"the CRS ({crs.name!r}) matches no EPSG or other authority code, so "
+            "kzmap cannot check it; prefer a file with a standard CRS.",
+            severity="warning",
+        )
     area = crs.area_of_use
     out: gpd.GeoDataFrame = frame.to_crs(STORAGE_CRS)
     log.add(
@@ -181,6 +190,16 @@ def to_lonlat(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     return out
 
 
+def _repair(before: BaseGeometry) -> tuple[BaseGeometry | None, str]:
+    """Return make_valid's parts of `before`'s dimension and what was dropped."""
+    dimension = int(shapely.get_dimensions(before))
+    repaired = shapely.make_valid(before, method="linework")
+    parts = shapely.get_parts(repaired)
+    dropped = [p.geom_type for p in parts if shapely.get_dimensions(p) != dimension]
+    note = f"; dropped {', '.join(dropped)} part(s)" if dropped else ""
+    return keep_dimension(repaired, dimension), note
+
+
 def repair_invalid(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     """Repair invalid geometries with make_valid, keeping their dimension."""
     geoms = frame.geometry.to_numpy()
@@ -192,29 +211,28 @@ def repair_invalid(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame
     for pos in invalid:
         before = geoms[pos]
         reason = shapely.is_valid_reason(before)
-        after = keep_dimension(
-            shapely.make_valid(before, method="structure", keep_collapsed=True),
-            int(shapely.get_dimensions(before)),
-        )
+        after, note = _repair(before)
         index = frame.index[int(pos)]
-        where = {"feature": int(index), "feature_id": _fid(frame, index)}
+        fid = _fid(frame, index)
         if after is None:
             drop.append(pos)
             log.add(
                 "geometry.invalid",
                 f"the geometry is invalid ({reason}) and nothing of its dimension "
                 "is left after repair. Fix the geometry.",
-                **where,  # type: ignore[arg-type]
+                feature=int(index),
+                feature_id=fid,
             )
             continue
         km2 = gpd.GeoSeries([before, after], crs=STORAGE_CRS).to_crs(METRIC_CRS).area
         log.add(
             "repair.make_valid",
             f"invalid geometry ({reason}) repaired with shapely.make_valid "
-            f"(method='structure'): {before.geom_type} -> {after.geom_type}, area "
-            f"{km2.iloc[0] / 1e6:.3f} -> {km2.iloc[1] / 1e6:.3f} km2.",
+            f"(method='linework'): {before.geom_type} -> {after.geom_type}, area "
+            f"{km2.iloc[0] / 1e6:.3f} -> {km2.iloc[1] / 1e6:.3f} km2{note}.",
             severity="warning",
-            **where,  # type: ignore[arg-type]
+            feature=int(index),
+            feature_id=fid,
         )
         fixed[pos] = after
     frame = frame.set_geometry(gpd.GeoSeries(fixed, index=frame.index, crs=frame.crs))

@@ -115,4 +115,6 @@ def make_options(path: object, **kw: object) -> ReadOptions:
         if value < 1:
             log.fail("usage.limit", f"`{name}` must be at least 1, got {value!r}.")
     kw["engine"] = check_engine(kw["engine"], log)
+    if kw["crs"] is not None:
+        kw["crs"] = crs_from_user(kw["crs"], log)
     return ReadOptions(**kw)  # type: ignore[arg-type]

@@ -61,6 +61,9 @@ def validate_file(
     ------
     TypeError
         If `path` or a limit has the wrong type.
+    UsageError
+        If a limit is below 1 or `engine` is unknown (problems of the call,
+        not of the file).
 
     Examples
     --------
@@ -72,24 +75,20 @@ def validate_file(
     [(1, 'lon', 'csv.coordinate')]
     """
     label = os.fspath(path) if isinstance(path, str | os.PathLike) else repr(path)
-    try:
-        opts = make_options(
-            path,
-            layer=layer,
-            engine=engine,
-            lon=lon,
-            lat=lat,
-            crs=crs,
-            encoding=encoding,
-            strict=strict,
-            max_features=max_features,
-            max_bytes=max_bytes,
-            aoi=aoi,
-        )
-        layers = [layer] if layer is not None else _layers(path, opts.engine)
-    except KzmapError as err:
-        problems = err.problems or (Problem(str(label), "usage.options", str(err)),)
-        return ValidationReport(str(label), tuple(problems))
+    opts = make_options(
+        path,
+        layer=layer,
+        engine=engine,
+        lon=lon,
+        lat=lat,
+        crs=crs,
+        encoding=encoding,
+        strict=strict,
+        max_features=max_features,
+        max_bytes=max_bytes,
+        aoi=aoi,
+    )
+    layers = [layer] if layer is not None else _layers(path, opts.engine)
     found: list[Problem] = []
     counts_in: list[int] = []
     counts_out: list[int] = []

@@ -121,3 +121,13 @@ def test_crs_csv_lat_over_90_suggests_swap(tmp_path: Path) -> None:
     path.write_text("name,lat,lon\nX,120.5,45.1\n")
     with pytest.raises(CRSError, match="the columns look swapped"):
         read(path)
+
+
+def test_crs05_crs_without_authority_code_warns(tmp_path: Path, points) -> None:
+    from kzmap.geo import METRIC_CRS
+
+    path = tmp_path / "custom.gpkg"
+    points.to_crs(METRIC_CRS).to_file(path)
+    with pytest.warns(DataWarning, match="matches no EPSG or other authority code"):
+        out = read(path)
+    assert out.geometry.iloc[0].x == pytest.approx(76.9)

@@ -71,3 +71,15 @@ def test_read_errors_have_no_traceback(
     captured = capsys.readouterr()
     assert "Traceback" not in captured.out + captured.err
     assert "missing.gpkg [read.missing]" in captured.out
+
+
+def test_bad_option_is_a_usage_error_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "p.csv"
+    path.write_text("lon,lat\n70,45\n")
+    assert main(["validate", "--crs", "http://example.invalid/crs", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kzmap: error: ")
+    assert "`crs` must be an EPSG code" in err
+    assert "Traceback" not in err
