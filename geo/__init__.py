@@ -10,6 +10,7 @@ from kzmap.geo.crs import (
 from kzmap.geo.errors import (
     CRSError,
     DataError,
+    DataWarning,
     KzmapError,
     KzmapWarning,
     LayerNotFoundError,
@@ -18,27 +19,56 @@ from kzmap.geo.errors import (
     RepairWarning,
     UsageError,
 )
-from kzmap.geo.io import DEFAULT_ENGINE, read_vector
-from kzmap.geo.output import write_atomic, write_bytes_atomic, write_text_atomic
+from kzmap.geo.io import (
+    CENTRAL_ASIA,
+    DEFAULT_ENGINE,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_FEATURES,
+    FORMATS,
+    list_layers,
+    read,
+    read_vector,
+)
+from kzmap.geo.output import (
+    VECTOR_OUTPUTS,
+    write_atomic,
+    write_bytes_atomic,
+    write_text_atomic,
+    write_vector,
+)
+from kzmap.geo.problems import Problem, ValidationReport
+from kzmap.geo.validate import validate_file
 
 __all__ = [
+    "CENTRAL_ASIA",
     "DEFAULT_ENGINE",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_FEATURES",
+    "FORMATS",
     "METRIC_CRS",
     "STORAGE_CRS",
+    "VECTOR_OUTPUTS",
     "CRSError",
     "DataError",
+    "DataWarning",
     "KzmapError",
     "KzmapWarning",
     "LayerNotFoundError",
     "OutputError",
+    "Problem",
     "ReadError",
     "RepairWarning",
     "UsageError",
+    "ValidationReport",
+    "list_layers",
+    "read",
     "read_vector",
     "require_crs",
     "to_metric_crs",
     "to_storage_crs",
+    "validate_file",
     "write_atomic",
     "write_bytes_atomic",
     "write_text_atomic",
+    "write_vector",
 ]

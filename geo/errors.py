@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kzmap.geo.problems import Problem
+
 __all__ = [
     "CRSError",
     "DataError",
+    "DataWarning",
     "KzmapError",
     "KzmapWarning",
     "LayerNotFoundError",
@@ -16,7 +22,14 @@ __all__ = [
 
 
 class KzmapError(Exception):
-    """Base class for errors raised on purpose by kzmap."""
+    """
+    Base class for errors raised on purpose by kzmap.
+
+    ``problems`` holds the located problems (file, layer, feature, field) when
+    the error comes from reading or validating a file, else it is empty.
+    """
+
+    problems: tuple[Problem, ...] = ()
 
 
 class DataError(KzmapError, ValueError):
@@ -45,6 +58,10 @@ class UsageError(KzmapError, ValueError):
 
 class KzmapWarning(UserWarning):
     """Base class for warnings issued by kzmap."""
+
+
+class DataWarning(KzmapWarning):
+    """Input data has a problem kzmap reports without refusing the file."""
 
 
 class RepairWarning(KzmapWarning):

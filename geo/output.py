@@ -1,19 +1,70 @@
-"""Atomic output: write to a temporary file beside the target, then rename."""
+"""Atomic output: write beside the target, check, fsync, then rename into place."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kzmap.geo.errors import OutputError, UsageError
+from kzmap.geo.crs import STORAGE_CRS, require_crs
+from kzmap.geo.errors import KzmapError, OutputError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Iterator
 
-__all__ = ["write_atomic", "write_bytes_atomic", "write_text_atomic"]
+    import geopandas as gpd
+
+__all__ = [
+    "VECTOR_OUTPUTS",
+    "write_atomic",
+    "write_bytes_atomic",
+    "write_text_atomic",
+    "write_vector",
+]
+
+#: Output formats of `write_vector`, by extension.
+VECTOR_OUTPUTS = (".geojson", ".gpkg", ".parquet", ".csv")
+
+
+def _check_target(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> Path:
+    """Refuse directories and inputs; return the target's folder."""
+    if target.is_dir():
+        msg = f"Output path {str(target)!r} is a directory; give a file name."
+        raise UsageError(msg)
+    for src in inputs:
+        if target.exists() and Path(src).exists() and os.path.samefile(src, target):
+            msg = (
+                f"Refusing to write {str(target)!r}: it is also an input. "
+                "Choose another output path."
+            )
+            raise UsageError(msg)
+    return target.parent if str(target.parent) else Path()
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (no-op where directories can't be synced)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _move_into_place(tmp: Path, target: Path) -> None:
+    """Sync `tmp` to disk, rename it over `target` (replacing a symlink), sync dir."""
+    try:
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        tmp.chmod(0o644)
+        os.replace(tmp, target)
+    except OSError as err:
+        msg = f"Cannot write {str(target)!r}: {err.strerror or err}."
+        raise OutputError(msg) from err
+    _fsync_dir(target.parent if str(target.parent) else Path())
 
 
 def write_atomic(
@@ -49,20 +100,11 @@ def write_atomic(
     UsageError
         If `path` is one of `inputs`, or names a directory.
     OutputError
-        If the folder of `path` does not exist or is not writable.
+        If the folder of `path` does not exist or is not writable, or the
+        file cannot be synced or renamed into place.
     """
     target = Path(path)
-    if target.is_dir():
-        msg = f"Output path {str(target)!r} is a directory; give a file name."
-        raise UsageError(msg)
-    for src in inputs:
-        if target.exists() and Path(src).exists() and os.path.samefile(src, target):
-            msg = (
-                f"Refusing to write {str(target)!r}: it is also an input. "
-                "Choose another output path."
-            )
-            raise UsageError(msg)
-    folder = target.parent if str(target.parent) else Path()
+    folder = _check_target(target, inputs)
     try:
         fd, tmp_name = tempfile.mkstemp(
             prefix=f".{target.name}.", suffix=".tmp", dir=folder
@@ -74,10 +116,7 @@ def write_atomic(
     tmp = Path(tmp_name)
     try:
         writer(tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
+        _move_into_place(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -107,3 +146,138 @@ def write_text_atomic(
 ) -> Path:
     """Write `text` as UTF-8 to `path` atomically (see `write_atomic`)."""
     return write_bytes_atomic(path, text.encode("utf-8"), inputs=inputs)
+
+
+@contextlib.contextmanager
+def _staging(folder: Path, name: str) -> Iterator[Path]:
+    """Yield a fresh temporary folder inside `folder`, removed afterwards."""
+    try:
+        stage = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=folder))
+    except OSError as err:
+        msg = f"Cannot write in {str(folder)!r}: {err.strerror}."
+        raise OutputError(msg) from err
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _write_csv(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Points as lon/lat columns; other geometries as WKT in a ``wkt`` column."""
+    data = frame.drop(columns=frame.geometry.name)
+    geoms = frame.geometry
+    if len(frame) and (geoms.geom_type == "Point").all():
+        data = data.assign(lon=geoms.x, lat=geoms.y)
+    else:
+        data = data.assign(wkt=geoms.to_wkt())
+    data.to_csv(path, index=False, encoding="utf-8")
+
+
+def _write(frame: gpd.GeoDataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(path)
+    elif suffix == ".csv":
+        _write_csv(frame, path)
+    elif suffix == ".gpkg":
+        frame.to_file(path, driver="GPKG", layer=path.stem, engine="pyogrio")
+    else:
+        frame.to_file(path, driver="GeoJSON", engine="pyogrio", RFC7946="YES")
+
+
+def _count(path: Path) -> int:
+    """Re-read `path` and return its number of features (or CSV rows)."""
+    import pandas as pd  # noqa: PLC0415
+    import pyogrio  # noqa: PLC0415
+
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    if suffix == ".csv":
+        return len(pd.read_csv(path, dtype=str, keep_default_na=False))
+    return int(pyogrio.read_info(path)["features"])
+
+
+def write_vector(
+    frame: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    *,
+    inputs: Iterable[str | os.PathLike[str]] = (),
+) -> Path:
+    """
+    Write `frame` to a .geojson, .gpkg, .parquet or .csv file, all or nothing.
+
+    The file is written into a temporary folder beside `path`, read back and
+    its feature count compared with ``len(frame)``; only then is it synced and
+    renamed over `path`. On any failure (including KeyboardInterrupt) nothing
+    is left behind and a previous file at `path` is unchanged.
+
+    Parameters
+    ----------
+    frame
+        Features in any CRS; written in EPSG:4326 (lon, lat). GeoJSON follows
+        RFC 7946 (GDAL's RFC7946 writer: 7 decimals, rings rewound, split at
+        the antimeridian). A GeoPackage gets one layer named after the file
+        stem. A CSV has ``lon``/``lat`` columns for points, else ``wkt``.
+    path
+        The output file, taken as given; a symlink there is replaced, never
+        written through.
+    inputs
+        Files `frame` was read from; writing over one of them is refused.
+
+    Returns
+    -------
+    pathlib.Path
+        `path` as a Path.
+
+    Raises
+    ------
+    UsageError
+        If the extension is not one of `VECTOR_OUTPUTS`, `path` is a directory
+        or one of `inputs`.
+    CRSError
+        If `frame` has no CRS.
+    OutputError
+        If writing fails, or the file read back has a different count.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> frame = gpd.GeoDataFrame({"id": ["a"]}, geometry=[Point(76.9, 43.2)], crs=4326)
+    >>> out = write_vector(frame, Path(tempfile.mkdtemp()) / "a.geojson")
+    >>> out.name
+    'a.geojson'
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in VECTOR_OUTPUTS:
+        msg = (
+            f"Cannot write {str(target)!r}: extension {target.suffix!r} is not one "
+            f"of {', '.join(VECTOR_OUTPUTS)}."
+        )
+        raise UsageError(msg)
+    require_crs(frame, name="frame")
+    data = frame.to_crs(STORAGE_CRS)
+    folder = _check_target(target, inputs)
+    with _staging(folder, target.name) as stage:
+        tmp = stage / f"out{suffix}"
+        try:
+            _write(data, tmp)
+            written = _count(tmp)
+        except (KzmapError, KeyboardInterrupt):
+            raise
+        except Exception as err:
+            msg = f"Cannot write {str(target)!r}: {err}"
+            raise OutputError(msg) from err
+        if written != len(data):
+            msg = (
+                f"Cannot write {str(target)!r}: {written} features were read back "
+                f"from the new file, but the frame has {len(data)}; nothing was "
+                "replaced."
+            )
+            raise OutputError(msg)
+        _move_into_place(tmp, target)
+    return target

@@ -58,5 +58,7 @@ def test_unknown_extension(tmp_path: Path) -> None:
 def test_shapefile_without_prj_has_no_crs(tmp_path: Path, points) -> None:
     points.to_file(tmp_path / "p.shp")
     (tmp_path / "p.prj").unlink()
-    with pytest.raises(CRSError, match=r"p\.shp: the file declares no CRS"):
+    with pytest.raises(
+        CRSError, match=r"p\.shp: the Shapefile has no p\.prj, so its CRS is unknown"
+    ):
         read_vector(tmp_path / "p.shp")
