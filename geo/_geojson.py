@@ -183,6 +183,10 @@ def _crs_member(doc: dict[str, object], log: ProblemLog) -> CRS | None:
             "removed 'crs': reproject the file to lon/lat WGS84 and delete it.",
         )
     crs = CRS.from_epsg(int(match.group(1))) if match.group(1) else CRS("OGC:CRS84")
+    if not match.group(1):
+        # CRS84 is exactly RFC 7946's lon/lat WGS84; GDAL (and so geopandas'
+        # to_file) writes this member by default, so it is not worth a warning.
+        return crs
     log.add(
         "geojson.crs_member",
         f"the file has a legacy 'crs' member ({name}); RFC 7946 GeoJSON is always "

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import folium
 
 from kzmap.geo.errors import LayerNotFoundError
-from kzmap.geo.io import read_vector
+from kzmap.geo.io import read
 from kzmap.layers import available_layers, load
 from kzmap.maps.export import embed_html, map_to_html
 from kzmap.maps.render import (
@@ -50,14 +50,16 @@ def read_user_layer(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
     """
     Read one of the user's own layers (``--add FILE``) for drawing.
 
-    This is the only place the map code reads a user's file.
+    This is the only place the map code reads a user's file: any format
+    `kzmap.geo.read` takes (GeoJSON, GeoPackage, Shapefile or zipped
+    Shapefile, GeoParquet, CSV with lon/lat columns), in EPSG:4326.
 
     Raises
     ------
-    ReadError, CRSError
-        As `kzmap.geo.read_vector`.
+    ReadError, CRSError, DataError
+        As `kzmap.geo.read`.
     """
-    return read_vector(path)
+    return read(path)
 
 
 def require_spec(spec: Spec | str | os.PathLike[str]) -> Spec:

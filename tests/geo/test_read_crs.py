@@ -41,6 +41,16 @@ def test_crs02_legacy_crs_member_honoured_with_warning(write_json, engine) -> No
     assert out.geometry.iloc[0].x == pytest.approx(76.9, abs=0.1)
 
 
+def test_crs84_member_written_by_gdal_is_silent(write_json, engine) -> None:
+    doc = fc(
+        feature(point(76.9, 43.2)),
+        crs={"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}},
+    )
+    out = read(write_json(doc), engine=engine)  # filterwarnings=error: no warning
+    assert out.crs.to_epsg() == 4326
+    assert out.geometry.iloc[0].x == pytest.approx(76.9)
+
+
 def test_crs05_crs_member_url_is_refused(write_json) -> None:
     doc = fc(
         feature(point(70, 45)),

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from pyproj import Geod
 from shapely.geometry import LineString
 
-from kzmap.geo import CRSError, DataError, ReadError
+from kzmap.geo import CRSError, DataError, DataWarning, ReadError
 from kzmap.routes import (
     legs_from_waypoints,
     load_routes,
@@ -234,7 +234,10 @@ def test_read_route_geojson_refuses_points(tmp_path: Path) -> None:
             {"type": "Point", "coordinates": [70, 45]},
         ],
     )
-    with pytest.raises(ReadError, match=r"p\.geojson: feature 2: geometry is Point"):
+    with (
+        pytest.warns(DataWarning, match="mixes geometry types"),
+        pytest.raises(ReadError, match=r"p\.geojson: feature 2: geometry is Point"),
+    ):
         read_route(path)
 
 
