@@ -8,7 +8,7 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from kzmap.geo.errors import KzmapError, UsageError
-from kzmap.maps import _cli_layers, _cli_render
+from kzmap.maps import _cli_join, _cli_layers, _cli_render
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 #: Modules that each add subcommands through ``register(subparsers)``.
-_COMMAND_MODULES = (_cli_layers, _cli_render)
+_COMMAND_MODULES = (_cli_layers, _cli_render, _cli_join)
 
 
 def build_parser() -> argparse.ArgumentParser:
