@@ -164,7 +164,9 @@ class GridIndex:
         cy = self.y0 + (starts // self.nx + 0.5) / self.sy
         start_codes = scan_codes(self.geoms, cx, cy, bounds=self.bounds)
         run = np.cumsum(is_start) - 1
-        codes = np.where(marked, _MIXED, start_codes[np.maximum(run, 0)])
+        # Cells before the first run get run -1: the appended (unused) value.
+        lookup = np.append(start_codes, _MIXED)
+        codes = np.where(marked, _MIXED, lookup[run])
         # The smallest integer type keeps the table in cache during lookups.
         return codes.astype(np.min_scalar_type(-len(self.geoms) - 2))
 
@@ -202,13 +204,15 @@ class GridIndex:
     def _chunk(
         self, x: NDArray[np.float64], y: NDArray[np.float64]
     ) -> NDArray[np.int32]:
-        inside = (x >= self.x0) & (x <= self.x1) & (y >= self.y0) & (y <= self.y1)
+        # No bounding-box test is needed: points beyond the extent (and NaN)
+        # land in an edge cell, and an unmarked edge cell is always OUTSIDE
+        # because it reaches the extent's edge, where no polygon has interior.
         ix, iy = self._cell_xy(x, y)
         iy *= self.nx
         iy += ix
-        codes = self.cells[iy].astype(np.int32)
-        codes[~inside] = OUTSIDE
-        mixed = np.flatnonzero(codes == _MIXED)
+        cell_codes = self.cells[iy]
+        mixed = np.flatnonzero(cell_codes == _MIXED)
+        codes = cell_codes.astype(np.int32)
         if mixed.size:
             codes[mixed] = scan_codes(
                 self.geoms, x[mixed], y[mixed], bounds=self.bounds

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import pickle
 
 import geopandas as gpd
@@ -90,9 +91,21 @@ def test_random_points_equal_sjoin_off_boundaries(polygons_tiling) -> None:
     assert all(ours[i] is not None for i in np.flatnonzero(on_edge) if x[i] < 4.1)
 
 
-def _snapped_points(draw: st.DrawFn, geoms: list[shapely.Geometry]) -> tuple:
+@functools.cache
+def _grid_index(cells: int) -> PolygonIndex:
+    return PolygonIndex(tiling(), engine="grid", cells=cells)
+
+
+@functools.cache
+def _vertices() -> np.ndarray:
+    geoms = _grid_index(4).geoms
+    return shapely.get_coordinates(shapely.get_rings(shapely.get_parts(geoms)))
+
+
+@st.composite
+def _case(draw: st.DrawFn) -> tuple:
     """Random points, some exactly on vertices and some interpolated on edges."""
-    coords = shapely.get_coordinates(shapely.get_rings(shapely.get_parts(geoms)))
+    coords = _vertices()
     n = draw(st.integers(1, 60))
     kinds = draw(st.lists(st.sampled_from("rve"), min_size=n, max_size=n))
     xs, ys = [], []
@@ -106,23 +119,58 @@ def _snapped_points(draw: st.DrawFn, geoms: list[shapely.Geometry]) -> tuple:
         (x0, y0), (x1, y1) = coords[i], coords[i + 1]
         xs.append(x0 + t * (x1 - x0))
         ys.append(y0 + t * (y1 - y0))
-    return np.array(xs), np.array(ys)
+    return np.array(xs), np.array(ys), draw(st.sampled_from([4, 37, 300, 5000]))
 
 
-@st.composite
-def _case(draw: st.DrawFn) -> tuple:
-    geoms = list(PolygonIndex(tiling()).geoms)
-    return (*_snapped_points(draw, geoms), draw(st.sampled_from([4, 37, 300, 5000])))
-
-
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(_case())
 def test_grid_equals_scan_on_snapped_points(case) -> None:
     x, y, cells = case
-    index = PolygonIndex(tiling(), engine="grid", cells=cells)
+    index = _grid_index(cells)
     np.testing.assert_array_equal(
         index.codes(x, y), _grid.scan_codes(index.geoms, x, y)
     )
+
+
+def _voronoi_tiling(seed: int) -> gpd.GeoDataFrame:
+    """Thirty Voronoi cells clipped to a lon/lat box: slanted shared edges."""
+    rng = np.random.default_rng(seed)
+    sites = shapely.multipoints(rng.uniform((50, 41), (85, 55), (30, 2)))
+    cells = shapely.get_parts(shapely.voronoi_polygons(sites))
+    clipped = shapely.intersection(cells, box(50, 41, 85, 55))
+    return gpd.GeoDataFrame(
+        {"id": [f"KZ-{i:02d}" for i in rng.permutation(len(clipped))]},
+        geometry=clipped,
+        crs=4326,
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_grid_equals_scan_and_sjoin_on_a_voronoi_tiling(seed) -> None:
+    polygons = _voronoi_tiling(seed)
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(49, 86, 100_000), rng.uniform(40, 56, 100_000)
+    coords = shapely.get_coordinates(polygons.boundary.values)
+    i = rng.integers(0, len(coords) - 1, 20_000)
+    t = np.where(rng.random(20_000) < 0.5, 0.0, rng.random(20_000))
+    x[:20_000] = coords[i, 0] + t * (coords[i + 1, 0] - coords[i, 0])
+    y[:20_000] = coords[i, 1] + t * (coords[i + 1, 1] - coords[i, 1])
+    grid = PolygonIndex(polygons, engine="grid")
+    codes = grid.codes(x, y)
+    np.testing.assert_array_equal(codes, _grid.scan_codes(grid.geoms, x, y))
+    reference = _sjoin_labels(x[20_000:], y[20_000:], polygons)
+    ours = _as_list(grid.labels_from_codes(codes[20_000:]))
+    assert ours == reference
+
+
+@pytest.mark.parametrize("cells", [1, 16, 10_000])
+def test_grid_edges_nan_and_infinity(polygons_tiling, cells) -> None:
+    index = PolygonIndex(polygons_tiling, engine="grid", cells=cells)
+    x0, y0, x1, y1 = index.grid(0).x0, index.grid(0).y0, index.grid(0).x1, 11.0
+    x = np.array([np.nan, 0.5, np.inf, -np.inf, x1, x1 + 1e-12, x0, -1e-300, 0.5])
+    y = np.array([0.5, np.nan, 0.5, 0.5, y1, y1, y0, y0, -np.inf])
+    expected = [-1, -1, -1, -1, 5, -1, 3, -1, -1]
+    np.testing.assert_array_equal(index.codes(x, y), expected)
 
 
 def test_grid_is_chunked_and_reports_progress(polygons_tiling, monkeypatch) -> None:
