@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import numpy as np
     from numpy.typing import ArrayLike, NDArray
+    from pandas.api.extensions import ExtensionDtype
 
     from kzmap.geo.join import Engine, PolygonIndex
 
@@ -25,6 +26,7 @@ __all__ = [
     "aggregate_points",
     "finish_aggregation",
     "partial_aggregation",
+    "require_numeric",
     "validate_aggregation_columns",
 ]
 
@@ -100,7 +102,8 @@ def partial_aggregation(
     data = {_CODE: codes}
     keys = [_CODE]
     if by_values is not None:
-        data["by"] = by_values.to_numpy()
+        # Categories become plain values so that every engine sorts alike.
+        data["by"] = by_values.to_numpy(dtype=object)
         keys.append("by")
     if sum_values is not None:
         data["sum"] = sum_values.to_numpy()
@@ -155,6 +158,16 @@ def finish_aggregation(
         table.insert(i, column, index.attributes[column].to_numpy()[table[_CODE]])
     table = table.drop(columns=_CODE).rename(columns={"by": by, "sum": sum_name})
     return table, outside
+
+
+def require_numeric(dtype: np.dtype[np.generic] | ExtensionDtype, *, name: str) -> None:
+    """Raise `DataError` unless `dtype` (of the column `name`) can be summed."""
+    if not pd.api.types.is_numeric_dtype(dtype):
+        msg = (
+            f"Cannot sum column {name!r}: its type is {dtype}, not numbers. "
+            "Convert it with pandas.to_numeric first."
+        )
+        raise DataError(msg)
 
 
 def validate_aggregation_columns(
@@ -250,6 +263,8 @@ def aggregate_points(
     x, y, rows = points_xy(points, lon=lon, lat=lat)
     columns = pd.Index([]) if points is None else points.columns
     validate_aggregation_columns(columns, index, by, sum, keep)
+    if sum is not None and points is not None:
+        require_numeric(points[sum].dtype, name=sum)
     codes = index.codes(x, y, progress=progress)
     partial = partial_aggregation(
         codes,

@@ -13,6 +13,7 @@ from kzmap.geo.aggregate import (
     Aggregation,
     finish_aggregation,
     partial_aggregation,
+    require_numeric,
     validate_aggregation_columns,
 )
 from kzmap.geo.errors import ReadError, UsageError
@@ -170,6 +171,8 @@ def aggregate_dataset(
         index.grid(1 << 22)  # built once here, shipped to every worker
     wanted = list(dict.fromkeys([*coords, *(c for c in (by, sum) if c)]))
     frame = _read(path, wanted, geometry)
+    if sum is not None:
+        require_numeric(frame.dtypes[sum], name=sum)  # type: ignore[attr-defined]
     shared = dask.delayed(index)
     tasks = [
         dask.delayed(_summarize)(

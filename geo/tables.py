@@ -49,7 +49,7 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _writer(frame: pd.DataFrame, target: Path) -> Callable[[Path], None]:
     suffix = target.suffix.lower()
-    # A GeoPackage layer is named after the file, in characters GDAL accepts.
+    # The layer is named after the file, in characters GDAL accepts.
     layer = re.sub(r"[^A-Za-z0-9_]", "_", target.stem) or "layer"
 
     def write(tmp: Path) -> None:
@@ -68,7 +68,7 @@ def _writer(frame: pd.DataFrame, target: Path) -> Callable[[Path], None]:
                         named,
                         driver=_VECTOR[suffix],
                         engine="pyogrio",
-                        layer=layer if suffix == ".gpkg" else None,
+                        layer=layer,
                     )
                 os.replace(named, tmp)
             finally:

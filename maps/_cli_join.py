@@ -134,6 +134,12 @@ def _run(args: argparse.Namespace) -> int:
             raise UsageError(msg)
         points = _read_points(args.points)
         labelled = points_in_polygons(points, polygons=index, column=args.column)
+        if suffix in (".gpkg", ".geojson") and "lon" in labelled.columns:
+            labelled = gpd.GeoDataFrame(
+                labelled,
+                geometry=gpd.points_from_xy(labelled["lon"], labelled["lat"]),
+                crs=4326,
+            )
         missing = int(labelled[args.column].isna().sum())
         if missing:
             print(

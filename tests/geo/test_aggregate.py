@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kzmap.geo.aggregate import aggregate_points
-from kzmap.geo.errors import UsageError
+from kzmap.geo.errors import DataError, UsageError
 from kzmap.geo.join import PolygonIndex
 
 
@@ -77,6 +77,17 @@ def test_geodataframe_input(polygons_tiling, sample) -> None:
     )
     result = aggregate_points(points, polygons=polygons_tiling, by="market")
     assert result.table["count"].sum() == 4
+
+
+def test_sum_needs_numbers_and_categories_sort_as_values(polygons_tiling, sample):
+    with pytest.raises(DataError, match=r"Cannot sum column 'market': its type"):
+        aggregate_points(sample, polygons=polygons_tiling, sum="market")
+    categorical = sample.astype({"market": "category"})
+    categorical["market"] = categorical["market"].cat.set_categories(
+        ["fuel", "drugs", "arms"]
+    )
+    table = aggregate_points(categorical, polygons=polygons_tiling, by="market").table
+    assert table["market"].iloc[:2].tolist() == ["drugs", "fuel"]
 
 
 @pytest.mark.parametrize(

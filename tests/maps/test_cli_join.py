@@ -72,6 +72,10 @@ def test_join_labels_points(tmp_path, regions_file, points_csv, capsys) -> None:
     assert table["region_id"].tolist()[:3] == ["KZ-75", "KZ-19", "KZ-19"]
     assert pd.isna(table["region_id"].iloc[3])
     assert "1 points lie outside every polygon" in capsys.readouterr().err
+    assert main([*argv, "-o", str(tmp_path / "labelled.geojson")]) == 0
+    points = gpd.read_file(tmp_path / "labelled.geojson")
+    assert points.geometry.geom_type.unique().tolist() == ["Point"]
+    assert points["region_id"].tolist()[:3] == ["KZ-75", "KZ-19", "KZ-19"]
 
 
 def test_join_vector_points_with_progress(tmp_path, regions_file, capsys) -> None:
