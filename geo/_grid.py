@@ -21,8 +21,10 @@ OUTSIDE = -1
 _MIXED = -2
 #: Points handled per step: temporaries stay small (and in cache) for any input.
 CHUNK = 1 << 18
-#: Cells are widened by this fraction of a cell when boundaries are rasterised,
-#: far more than the rounding error of any coordinate-to-cell computation.
+#: Cells are widened by this fraction of a cell (and 64 ulps of the largest
+#: coordinate) when boundaries are rasterised, far more than the rounding of
+#: the interpolated piece ends. Cell lookup uses the same monotone formula for
+#: pieces and points, so no other error needs a margin.
 _MARGIN = 1e-6
 
 
@@ -102,7 +104,8 @@ class GridIndex:
         self.x0, self.y0 = self.bounds[:, 0].min(), self.bounds[:, 1].min()
         self.x1, self.y1 = self.bounds[:, 2].max(), self.bounds[:, 3].max()
         width, height = self.x1 - self.x0, self.y1 - self.y0
-        side = math.sqrt(width * height / max(cells, 1))
+        # At most 2**26 cells, so flat cell numbers fit in int32.
+        side = math.sqrt(width * height / min(max(cells, 1), 1 << 26))
         self.nx = max(1, math.ceil(width / side))
         self.ny = max(1, math.ceil(height / side))
         self.sx = self.nx / width
@@ -139,7 +142,11 @@ class GridIndex:
     def _marked(self) -> NDArray[np.bool_]:
         """Return a flat mask of the cells a boundary piece may touch."""
         a, b = self._pieces()
-        mx, my = _MARGIN / self.sx, _MARGIN / self.sy
+        # Widen by a millionth of a cell plus many ulps of the coordinates, far
+        # beyond the rounding of the interpolated piece ends.
+        ulps_x = 64 * np.spacing(max(abs(self.x0), abs(self.x1)))
+        ulps_y = 64 * np.spacing(max(abs(self.y0), abs(self.y1)))
+        mx, my = _MARGIN / self.sx + ulps_x, _MARGIN / self.sy + ulps_y
         lo_x, lo_y = self._cell_xy(
             np.minimum(a[:, 0], b[:, 0]) - mx, np.minimum(a[:, 1], b[:, 1]) - my
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+import numpy as np
 import pandas as pd
 
 from kzmap.geo._grid import OUTSIDE
@@ -15,7 +16,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     import geopandas as gpd
-    import numpy as np
     from numpy.typing import ArrayLike, NDArray
     from pandas.api.extensions import ExtensionDtype
 
@@ -44,7 +44,8 @@ class Aggregation:
         One row per polygon (sorted by key) and, with ``by=``, per category
         (sorted, missing category last), zero rows included. Columns: the
         key, any kept polygon columns, the ``by`` column, ``count`` (points)
-        and ``<sum>_sum`` (NaN values skipped).
+        and ``<sum>_sum`` (NaN values skipped; int64 for integer or boolean
+        columns, float64 otherwise).
     outside_count
         Points covered by no polygon, including missing or NaN coordinates.
     outside_index
@@ -99,20 +100,40 @@ def partial_aggregation(
         Columns ``__code``, ``by`` (if `by_values`), ``count``, ``sum`` (if
         `sum_values`); one row per group present, outside points included.
     """
-    data = {_CODE: codes}
-    keys = [_CODE]
+    # bincount on one integer per (code, category) keeps memory to a few
+    # arrays of len(codes), so dask workers stay within small limits.
+    group = codes.astype(np.intp)
+    group += 1
+    uniques = pd.Index([None])
     if by_values is not None:
+        inverse, found = pd.factorize(by_values, use_na_sentinel=False)
         # Categories become plain values so that every engine sorts alike.
-        data["by"] = by_values.to_numpy(dtype=object)
-        keys.append("by")
+        uniques = pd.Index(np.asarray(found, dtype=object), dtype=object)
+        group *= len(uniques)
+        group += inverse
+    width = len(uniques)
+    counts = np.bincount(group, minlength=width)
+    present = np.flatnonzero(counts)
+    out = pd.DataFrame({_CODE: present // width - 1})
+    if by_values is not None:
+        out["by"] = uniques[present % width]
+    out["count"] = counts[present].astype(np.int64)
     if sum_values is not None:
-        data["sum"] = sum_values.to_numpy()
-    frame = pd.DataFrame(data)
-    grouped = frame.groupby(keys, dropna=False, sort=False)
-    out = grouped.size().rename("count").to_frame()
-    if sum_values is not None:
-        out["sum"] = grouped["sum"].sum()
-    return out.reset_index()
+        out["sum"] = _group_sums(sum_values, group, len(counts))[present]
+    return out
+
+
+def _group_sums(
+    values: pd.Series, group: NDArray[np.intp], size: int
+) -> NDArray[np.int64] | NDArray[np.float64]:
+    """Sum `values` per group: exactly in int64 for integers, else float64."""
+    if values.dtype.kind in "iub" and not values.isna().any():
+        totals = np.zeros(size, dtype=np.int64)
+        np.add.at(totals, group, values.to_numpy(dtype=np.int64))
+        return totals
+    numbers = values.to_numpy(dtype=np.float64, na_value=np.nan)
+    weights = np.where(np.isnan(numbers), 0.0, numbers)
+    return np.bincount(group, weights=weights, minlength=size)
 
 
 def _categories(values: pd.Series, by: str) -> pd.Index:

@@ -24,7 +24,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -60,16 +59,30 @@ def _points(n: int, seed: int = 2024) -> tuple[np.ndarray, np.ndarray]:
     return rng.uniform(BBOX[0], BBOX[2], n), rng.uniform(BBOX[1], BBOX[3], n)
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
     with open("/proc/self/status", encoding="ascii") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
     return float("nan")
 
 
+def _rss_mb() -> float:
+    return _status_mb("VmRSS")
+
+
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak RSS since the last `_reset_peak` (VmHWM; ru_maxrss survives exec)."""
+    return _status_mb("VmHWM")
+
+
+def _reset_peak() -> None:
+    """Restart the peak-RSS counter at the current RSS (Linux clear_refs)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass  # then peaks include whatever came before
 
 
 def _sjoin_codes(x, y, polygons, key, keys):
@@ -108,6 +121,7 @@ def _dask_counts(x, y, *, polygons, key, out: Path, args) -> tuple[float, dict]:
         warm.mkdir(exist_ok=True)
         pd.DataFrame({"lon": x[:10], "lat": y[:10]}).to_parquet(warm / "w.parquet")
         aggregate_dataset(warm, polygons=polygons, key=key)  # imports on workers
+        client.run(_reset_peak)
         best = math.inf
         for _ in range(args.repeat_for(n)):
             start = time.perf_counter()
@@ -130,6 +144,7 @@ def child(engine: str, n: int, out: Path, args) -> None:
     keys = sorted(polygons[key])
     x, y = _points(n)
     before = _rss_mb()
+    _reset_peak()
     extra: dict = {}
     if engine == "dask":
         seconds, extra = _dask_counts(
@@ -283,19 +298,27 @@ def _oversize(out: Path, args) -> None:
         dashboard_address=None,
     )
     with cluster, Client(cluster) as client:
+        client.run(_reset_peak)
+        pids = client.run(os.getpid)
         start = time.perf_counter()
         result = aggregate_dataset(folder, polygons=index)
         seconds = time.perf_counter() - start
         peaks = client.run(_peak_mb)
+        restarted = client.run(os.getpid) != pids
     print(
         f"  dask   {seconds:8.1f} s {rows / seconds:14,.0f} pts/s  worker peak "
-        f"RSS {', '.join(f'{v:.0f}' for v in peaks.values())} MB"
+        f"RSS {', '.join(f'{v:.0f}' for v in peaks.values())} MB, "
+        + ("a worker was RESTARTED" if restarted else "no worker restarted")
     )
+    _reset_peak()
     start = time.perf_counter()
-    table = pq.read_table(folder, columns=["lon", "lat"])
-    x = table["lon"].to_numpy()
-    y = table["lat"].to_numpy()
-    del table
+    x, y = np.empty(rows), np.empty(rows)
+    done = 0
+    for part in sorted(folder.iterdir()):  # file by file: no second full copy
+        table = pq.read_table(part, columns=["lon", "lat"])
+        x[done : done + len(table)] = table["lon"].to_numpy()
+        y[done : done + len(table)] = table["lat"].to_numpy()
+        done += len(table)
     memory = aggregate_points(lon=x, lat=y, polygons=index)
     seconds = time.perf_counter() - start
     print(f"  memory {seconds:8.1f} s (read included)  peak RSS {_peak_mb():.0f} MB")
@@ -329,7 +352,7 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--memory-limit", default="400MiB", help="dask memory limit per worker"
     )
-    parser.add_argument("--partition-rows", type=int, default=2_000_000)
+    parser.add_argument("--partition-rows", type=int, default=1_000_000)
     parser.add_argument(
         "--oversize",
         action="store_true",

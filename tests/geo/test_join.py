@@ -163,6 +163,22 @@ def test_grid_equals_scan_and_sjoin_on_a_voronoi_tiling(seed) -> None:
     assert ours == reference
 
 
+def test_grid_on_a_tiny_extent_far_from_the_origin() -> None:
+    # Cells of about 1e-10 degrees at lon 87: rounding is near the margin.
+    x0, y0, d = 87.123456, 55.123456, 1e-8
+    left = shapely.Polygon([(x0, y0), (x0 + d, y0), (x0 + 0.3 * d, y0 + d)])
+    right = shapely.Polygon([(x0 + d, y0), (x0 + d, y0 + d), (x0 + 0.3 * d, y0 + d)])
+    polygons = gpd.GeoDataFrame({"id": ["l", "r"]}, geometry=[left, right], crs=4326)
+    rng = np.random.default_rng(0)
+    t = rng.random(5000)
+    x = np.concatenate([x0 + d - 0.7 * d * t, x0 + rng.random(5000) * d])
+    y = np.concatenate([y0 + d * t, y0 + rng.random(5000) * d])
+    index = PolygonIndex(polygons, engine="grid", cells=10_000)
+    np.testing.assert_array_equal(
+        index.codes(x, y), _grid.scan_codes(index.geoms, x, y)
+    )
+
+
 @pytest.mark.parametrize("cells", [1, 16, 10_000])
 def test_grid_edges_nan_and_infinity(polygons_tiling, cells) -> None:
     index = PolygonIndex(polygons_tiling, engine="grid", cells=cells)
