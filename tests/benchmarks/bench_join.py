@@ -24,6 +24,7 @@ import argparse
 import json
 import math
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -194,12 +195,27 @@ def _spawn(engine: str, n: int, out: Path, args) -> dict:
         str(args.repeat),
         "--partition-rows",
         str(args.partition_rows),
+        "--timeout",
+        str(args.timeout),
     ]
-    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if done.returncode:
-        print(done.stderr[-3000:], file=sys.stderr)
-        return {"error": f"exit {done.returncode}"}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # Own session, so a timeout also ends the child's dask worker processes.
+    with subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=args.timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            return {"error": f"no result within {args.timeout:.0f} s"}
+    if proc.returncode:
+        print(stderr[-3000:], file=sys.stderr)
+        return {"error": f"exit {proc.returncode}"}
+    return json.loads(stdout.strip().splitlines()[-1])
 
 
 def _agreement(n: int, out: Path, results: dict, polygons, key) -> str:
@@ -350,7 +366,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
-        "--memory-limit", default="400MiB", help="dask memory limit per worker"
+        "--memory-limit",
+        default="600MiB",
+        help="dask memory limit per worker (imports alone take about 300 MB; "
+        "at 400MiB workers pause and can hang)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=1800,
+        help="seconds before a child run is abandoned",
     )
     parser.add_argument("--partition-rows", type=int, default=1_000_000)
     parser.add_argument(
