@@ -119,7 +119,9 @@ def aggregate_dataset(
     may differ in the last bits because they are added in another order).
     Tasks run on dask's current scheduler: create a ``distributed.Client``
     first (for a ``LocalCluster`` or a real cluster's scheduler address) to
-    use it; otherwise dask's local threads run them.
+    use it; otherwise dask's local threads run them. Allow each worker about
+    600 MB: the imports alone take about 300 MB, and a worker that reaches 80 %
+    of its limit pauses.
 
     Parameters
     ----------
