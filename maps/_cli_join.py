@@ -47,8 +47,9 @@ def _read_csv_points(path: Path) -> pd.DataFrame:
 
 
 def _read_points(path: Path) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Read POINTS: CSV as plain lon/lat columns (no Point objects for millions
-    of rows), any other format through ``kzmap.geo.read``.
+    """Read POINTS: CSV as lon/lat columns, other formats with `kzmap.geo.read`.
+
+    A CSV stays plain columns so millions of rows never become Point objects.
     """
     if path.suffix.lower() == ".csv":
         return _read_csv_points(path)
