@@ -31,7 +31,7 @@ def points_csv(tmp_path: Path) -> Path:
         "76.5,43.5,fuel,1\n"
         "77.0,43.5,drugs,2\n"
         "78.0,44.0,fuel,4\n"
-        "60.0,50.0,fuel,8\n",
+        "64.4,39.8,fuel,8\n",  # Bukhara, Uzbekistan: outside Kazakhstan
         encoding="utf-8",
     )
     return path
