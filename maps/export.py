@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kzmap.geo.output import write_text_atomic
 from kzmap.maps.offline import inline_assets
@@ -16,9 +16,26 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import folium
-    from branca.element import Element
+    from branca.element import Element, Figure
 
 __all__ = ["embed_html", "map_to_html", "save_html"]
+
+
+def _stable_ids(m: folium.Map) -> None:
+    """Replace branca's random element ids by ids derived from tree position.
+
+    An element's id hashes its parent's id, its index among the parent's
+    children and its type, so children added later (rendering itself adds
+    scripts and links to the page header) never renumber existing elements.
+    """
+    root = m.get_root()
+    root._id = _id_from(f"root:{type(root).__name__}")
+    stack: list[Element] = [root]
+    while stack:
+        parent = stack.pop()
+        for index, child in enumerate(list(parent._children.values())):
+            child._id = _id_from(f"{parent._id}/{index}:{type(child).__name__}")
+            stack.append(child)
 
 
 def _walk(element: Element) -> Iterator[Element]:
@@ -27,11 +44,15 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
-def _stable_ids(m: folium.Map) -> None:
-    """Replace branca's random element ids by ids derived from tree position."""
-    for n, element in enumerate(_walk(m.get_root())):
-        seed = f"{n}:{type(element).__name__}".encode()
-        element._id = hashlib.blake2b(seed, digest_size=16).hexdigest()
+def _forget_render_output(root: Element) -> None:
+    rendered: list[tuple[Element, list[str]]] = getattr(root, "_kzmap_rendered", [])
+    for element, keys in rendered:
+        for key in keys:
+            element._children.pop(key, None)
+
+
+def _id_from(seed: str) -> str:
+    return hashlib.blake2b(seed.encode(), digest_size=16).hexdigest()
 
 
 def map_to_html(m: folium.Map, *, offline: bool = True) -> str:
@@ -54,8 +75,20 @@ def map_to_html(m: folium.Map, *, offline: bool = True) -> str:
     str
         The page.
     """
+    root = cast("Figure", m.get_root())
+    _forget_render_output(root)
     _stable_ids(m)
-    page: str = m.get_root().render()
+    tree = [root.header, root.html, root.script, *_walk(root)]
+    before = [(element, set(element._children)) for element in tree]
+    page: str = root.render()
+    # What rendering adds to the tree (scripts, links, data blocks, folium's
+    # per-render children) is dropped before the next render, which makes it
+    # afresh: rendering twice gives the same page, not two copies.
+    rendered = [
+        (element, [k for k in element._children if k not in keys])
+        for element, keys in before
+    ]
+    root._kzmap_rendered = rendered  # type: ignore[attr-defined]
     page = page.replace("<html>", f'<html lang="{_lang(m)}">', 1)
     return inline_assets(page) if offline else page
 

@@ -16,7 +16,12 @@ __all__ = ["InlineAsset", "OfflineAssetError", "inline_assets", "require_asset"]
 _LEAFLET = files("xstatic.pkg.leaflet") / "data"
 #: kzmap's own browser code, shipped as package data (maps/js, maps/static).
 _OWN = files("kzmap.maps")
-_OWN_ASSETS = {"points.js": "js", "controls.js": "js", "kzmap.css": "static"}
+_OWN_ASSETS = {
+    "compact.js": "js",
+    "points.js": "js",
+    "controls.js": "js",
+    "kzmap.css": "static",
+}
 
 # folium links these from CDNs; none is needed by what kzmap draws (GeoJSON,
 # tooltips, popups, layer control), so the offline page drops them.

@@ -18,6 +18,7 @@ __all__ = ["html_to_png"]
 _READY = (
     "() => document.querySelector('.leaflet-container') !== null && "
     "document.querySelectorAll('.leaflet-overlay-pane path').length > 0 && "
+    "(document.documentElement.dataset.kzPending || '0') === '0' && "
     "document.querySelector('.leaflet-zoom-anim, .leaflet-pan-anim') === null && "
     "(document.getElementById('kzmap-page') === null || "
     "document.body.classList.contains('kzmap-ready'))"

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 import numpy as np
-from branca.element import Element, Figure
+from branca.element import Figure
 from folium.map import Layer, LayerControl
 from jinja2 import Template
 
@@ -21,6 +21,7 @@ from kzmap.maps._points_frame import (
     field_labels,
     listed,
 )
+from kzmap.maps.compact import DataBlock
 from kzmap.maps.escape import safe_text
 from kzmap.maps.offline import require_asset
 
@@ -54,22 +55,6 @@ def js_value(value: object) -> str:
     for char in "{}<>&":
         text = text.replace(char, f"\\u{ord(char):04x}")
     return f"JSON.parse({text})"
-
-
-class _DataBlock(Element):
-    """A non-executed ``<script>`` holding base64 text, written verbatim."""
-
-    def __init__(self, element_id: str, base64_text: str) -> None:
-        super().__init__()
-        self._name = "KzmapData"
-        self.text = (
-            f'<script type="application/octet-stream" id="{element_id}">'
-            f"{base64_text}</script>\n"
-        )
-
-    def render(self, **kwargs: object) -> str:
-        """Return the element (base64 cannot close the script early)."""
-        return self.text
 
 
 class PointsLayer(Layer):
@@ -183,10 +168,11 @@ class PointsLayer(Layer):
         figure = self.get_root()
         if isinstance(figure, Figure):
             require_asset(figure, "kzmap.css")
+            require_asset(figure, "compact.js")
             require_asset(figure, "points.js")
             # The data goes into the page beside the script, not through folium's
             # Jinja pass: base64 holds no markup and lexing 10^6 chars is slow.
-            block = _DataBlock(self.data_id(), self.data_base64())
+            block = DataBlock(self.data_id(), self.data_base64())
             figure.html.add_child(block, name=self.data_id())
         super().render(**kwargs)  # type: ignore[no-untyped-call]
 

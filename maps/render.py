@@ -11,6 +11,7 @@ from folium.utilities import JsCode
 from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import KzmapWarning, UsageError
 from kzmap.layers import available_layers, layer_info, load
+from kzmap.maps.compact import CompactGeoJson
 from kzmap.maps.escape import safe_text
 from kzmap.maps.features import (
     classes_for,
@@ -244,7 +245,7 @@ def _geojson(
 ) -> folium.GeoJson:
     points = bool(shown.geom_type.isin(["Point", "MultiPoint"]).any())
     tooltip = None if labels else folium.GeoJsonTooltip(fields=[_TOOLTIP], labels=False)
-    return folium.GeoJson(
+    return CompactGeoJson(
         shown,
         name=name,
         show=show,
@@ -254,6 +255,10 @@ def _geojson(
         tooltip=tooltip,
         popup=folium.GeoJsonPopup(fields=[_POPUP], labels=False, max_width=360),
         zoom_on_click=False,
+        # Leaflet clips polygons to the drawn area by adding edges along its
+        # border, which show as stray straight lines once the map pans (a popup
+        # opening near the edge); whole rings cost little at these sizes.
+        noClip=not points,
         on_each_feature=JsCode(_LABEL_JS % ("right" if points else "center"))
         if labels
         else None,

@@ -16,6 +16,7 @@ from kzmap.maps._route_popups import (
     route_popup,
     waypoint_popup,
 )
+from kzmap.maps.compact import CompactGeoJson
 from kzmap.maps.escape import safe_text
 from kzmap.maps.legend import LegendEntry, LegendSection
 from kzmap.maps.page import DrawnLayer, page_state
@@ -233,7 +234,7 @@ def add_routes(
     ]
     shown[_POPUP] = [popups[r] for r in legs["_route"]]
     shown[_INDEX] = [str(n) for n in range(len(legs))]
-    folium.GeoJson(
+    CompactGeoJson(
         shown,
         style_function=lambda f: styles[int(f["properties"][_INDEX])],
         highlight_function=None,
@@ -351,7 +352,7 @@ def _add_waypoints(
         }
         for _, colour in rows
     ]
-    folium.GeoJson(
+    CompactGeoJson(
         points,
         style_function=lambda f: styles[int(f["properties"][_INDEX])],
         highlight_function=None,

@@ -94,7 +94,8 @@ def open_offline(browser: Any) -> Iterator[Any]:
         page.on("dialog", lambda d: (report.dialogs.append(d.message), d.dismiss()))
         page.goto(url)
         page.wait_for_function(
-            "() => document.querySelectorAll('.leaflet-overlay-pane path').length > 0",
+            "() => document.querySelectorAll('.leaflet-overlay-pane path').length > 0"
+            " && (document.documentElement.dataset.kzPending || '0') === '0'",
             timeout=20_000,
         )
         return page, report

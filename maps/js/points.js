@@ -14,20 +14,9 @@
 
   // ---- decoding ----------------------------------------------------------
 
-  function bytesFromBase64(text) {
-    var binary = atob(text);
-    var out = new Uint8Array(binary.length);
-    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-    return out;
-  }
-
-  // The browser's own zlib decoder (Chrome 80+, Firefox 113+, Safari 16.4+).
-  function inflate(bytes) {
-    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
-    return new Response(stream).arrayBuffer().then(function (buffer) {
-      return new Uint8Array(buffer);
-    });
-  }
+  // Shared with the compact vector layers (compact.js, inlined first).
+  var bytesFromBase64 = kz.bytesFromBase64;
+  var inflate = kz.inflate;
 
   // Column of n unsigned ints stored as `width` byte planes (low bytes first).
   function readColumn(bytes, start, n, width, delta) {

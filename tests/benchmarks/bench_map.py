@@ -8,7 +8,7 @@ points (uniform random in Kazakhstan's bounding box, 5 categories, a date,
 a unique name and a source per point) drawn by `add_points`. Draw time is
 read in headless Chromium with every request except the page blocked:
 ``performance.now()`` (ms since navigation start) when the points canvas has
-first drawn, or when the default map's SVG paths exist. Medians of `--runs`
+first drawn, or when every vector layer of the default map is drawn. Medians of `--runs`
 runs are printed next to the folium figures measured for 10^5 markers on
 this machine (issue 6), as ratios (kzmap / folium).
 """
@@ -35,10 +35,14 @@ FOLIUM = {"MarkerCluster": (47.0, 22.8), "FastMarkerCluster": (1.1, 4.0)}
 FOLIUM_DRAW_S = 8.4
 KINDS = np.array(["drugs", "fuel", "weapons", "migrants", "wildlife"])
 
+#: Every compact vector layer added (kzmap.maps.compact sets data-kz-pending
+#: to "0" and data-kz-drawn-ms when the last one is drawn).
 SVG_DRAWN = """() => {
     const paths = document.querySelectorAll('.leaflet-overlay-pane path');
-    if (paths.length === 0) return false;
-    window.__kzDrawn = window.__kzDrawn || performance.now();
+    const root = document.documentElement;
+    if (paths.length === 0 || (root.dataset.kzPending || '0') !== '0') return false;
+    const drawn = Number(root.dataset.kzDrawnMs || performance.now());
+    window.__kzDrawn = window.__kzDrawn || drawn;
     return true;
 }"""
 POINTS_DRAWN = "canvas.kzmap-points[data-kz-first-drawn-ms]"

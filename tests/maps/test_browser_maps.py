@@ -222,9 +222,14 @@ def test_user_spec_renders_offline_with_zero_requests(
 
 
 @pytest.mark.parametrize("name", sorted(shipped_specs()))
-def test_shipped_spec_renders_offline(open_offline, tmp_path, name: str) -> None:
+def test_shipped_spec_renders_offline(
+    open_offline, tmp_path, monkeypatch, name: str
+) -> None:
+    # the spec's own [output] paths (its PNG) are relative to the working folder
+    monkeypatch.chdir(tmp_path)
     out = tmp_path / f"{name}.html"
     assert main(["render", "--spec", name, "-o", str(out)]) == 0
+    assert (tmp_path / f"{name}.png").stat().st_size > 10_000
     _, report = open_offline(out)
     assert report.external_requests == []
     assert report.page_errors == []

@@ -25,6 +25,10 @@ def test_default_map_draws_offline(tmp_path: Path, open_offline) -> None:
     assert report.page_errors == []
 
 
+#: The hover tooltip, not a permanent city label.
+_HOVER = ".leaflet-tooltip:not(.kzmap-label)"
+
+
 def test_tooltip_names_kazakhstan(tmp_path: Path, open_offline) -> None:
     path = save_html(default_map(), tmp_path / "kazakhstan.html")
     page, _ = open_offline(path)
@@ -37,12 +41,11 @@ def test_tooltip_names_kazakhstan(tmp_path: Path, open_offline) -> None:
     }"""
     )
     page.mouse.move(point[0], point[1])
-    hover = ".leaflet-tooltip:not(.kzmap-label)"  # city labels are tooltips too
-    page.wait_for_selector(hover, timeout=5_000)
+    page.wait_for_selector(_HOVER, timeout=5_000)
     # The topmost polygon there is Kazakhstan, or the region layer drawn over it.
     regions = load("regions")
     expected = {"Kazakhstan"} | set(
         regions.loc[regions.contains(Point(67, 48)), "name_en"]
     )
-    text = page.locator(hover).first.inner_text()
+    text = page.locator(_HOVER).first.inner_text()
     assert any(name in text for name in expected), (text, expected)

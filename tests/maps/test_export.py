@@ -6,7 +6,15 @@ from pathlib import Path
 import geopandas as gpd
 from shapely.geometry import Point
 
-from kzmap.maps import LayerSpec, Spec, embed_html, empty_map, map_to_html, save
+from kzmap.maps import (
+    LayerSpec,
+    Spec,
+    add_layer,
+    embed_html,
+    empty_map,
+    map_to_html,
+    save,
+)
 
 
 def test_embed_escapes_the_whole_page_into_srcdoc() -> None:
@@ -49,3 +57,12 @@ def test_save_refuses_to_overwrite_an_input(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match=r"it is also an input"):
         save(Spec(layers=(LayerSpec(path=path),)), html=path)
     assert path.read_bytes() == before
+
+
+def test_rendering_twice_keeps_ids(tmp_path: Path) -> None:
+    frame = gpd.GeoDataFrame({"name_en": ["x"]}, geometry=[Point(70, 45)], crs=4326)
+    m = empty_map()
+    add_layer(m, frame, layer="mine")
+    first = map_to_html(m)
+    assert map_to_html(m) == first
+    assert map_to_html(m, offline=False) != first
