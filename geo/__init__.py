@@ -1,5 +1,6 @@
-"""kzmap's spatial core: CRS handling, reading, validation and atomic output."""
+"""kzmap's spatial core: CRS handling, reading, validation, joins and atomic output."""
 
+from kzmap.geo.aggregate import Aggregation, aggregate_points
 from kzmap.geo.crs import (
     METRIC_CRS,
     STORAGE_CRS,
@@ -29,6 +30,8 @@ from kzmap.geo.io import (
     read,
     read_vector,
 )
+from kzmap.geo.join import PolygonIndex, label_points, points_in_polygons
+from kzmap.geo.lines import features_near_lines, line_length_by_polygon
 from kzmap.geo.output import (
     VECTOR_OUTPUTS,
     write_atomic,
@@ -37,6 +40,8 @@ from kzmap.geo.output import (
     write_vector,
 )
 from kzmap.geo.problems import Problem, ValidationReport
+from kzmap.geo.scale import aggregate_dataset
+from kzmap.geo.tables import write_table
 from kzmap.geo.validate import validate_file
 
 __all__ = [
@@ -48,6 +53,7 @@ __all__ = [
     "METRIC_CRS",
     "STORAGE_CRS",
     "VECTOR_OUTPUTS",
+    "Aggregation",
     "CRSError",
     "DataError",
     "DataWarning",
@@ -55,12 +61,19 @@ __all__ = [
     "KzmapWarning",
     "LayerNotFoundError",
     "OutputError",
+    "PolygonIndex",
     "Problem",
     "ReadError",
     "RepairWarning",
     "UsageError",
     "ValidationReport",
+    "aggregate_dataset",
+    "aggregate_points",
+    "features_near_lines",
+    "label_points",
+    "line_length_by_polygon",
     "list_layers",
+    "points_in_polygons",
     "read",
     "read_vector",
     "require_crs",
@@ -69,6 +82,7 @@ __all__ = [
     "validate_file",
     "write_atomic",
     "write_bytes_atomic",
+    "write_table",
     "write_text_atomic",
     "write_vector",
 ]

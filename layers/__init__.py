@@ -2,9 +2,11 @@
 
 from kzmap.layers.catalog import LayerInfo, available_layers, catalog, layer_info, load
 from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
+from kzmap.layers.join import DEFAULT_REGIONS, points_to_regions
 from kzmap.layers.markets import MARKETS, is_market
 
 __all__ = [
+    "DEFAULT_REGIONS",
     "MARKETS",
     "LayerInfo",
     "available_layers",
@@ -14,4 +16,5 @@ __all__ = [
     "legacy_to_current",
     "load",
     "load_crosswalk",
+    "points_to_regions",
 ]

@@ -8,7 +8,13 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from kzmap.geo.errors import KzmapError, UsageError
-from kzmap.maps import _cli_layers, _cli_render, _cli_routes, _cli_validate
+from kzmap.maps import (
+    _cli_join,
+    _cli_layers,
+    _cli_render,
+    _cli_routes,
+    _cli_validate,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -16,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 #: Modules that each add subcommands through ``register(subparsers)``.
-_COMMAND_MODULES = (_cli_layers, _cli_render, _cli_routes, _cli_validate)
+_COMMAND_MODULES = (_cli_layers, _cli_render, _cli_routes, _cli_validate, _cli_join)
 
 
 def build_parser() -> argparse.ArgumentParser:
