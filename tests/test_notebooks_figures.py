@@ -9,6 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import kzmap.geo
 import kzmap.layers
 import kzmap.routes
 
@@ -49,3 +50,27 @@ def test_route_analytics_kz_lengths(tmp_path: Path) -> None:
     }
     assert "NR-A" in printed
     assert printed == expected
+
+
+def test_spatial_joins_counts(tmp_path: Path) -> None:
+    text = _printed("02-spatial-joins", tmp_path)
+    per_region = re.findall(r"^Incidents in (KZ-\d\d) \(.+\): (\d+)$", text, re.M)
+    near = re.search(
+        r"^Incidents within (\d+) km of the northern route: (\d+) of (\d+)$",
+        text,
+        re.M,
+    )
+    assert per_region
+    assert near is not None
+
+    # the same joins, done directly on the file the notebook wrote and used
+    incidents = kzmap.geo.read(tmp_path / "incidents.gpkg")
+    table = kzmap.layers.points_to_regions(incidents).table.set_index("id")
+    assert {r: int(n) for r, n in per_region} == {
+        r: int(table.loc[r, "count"]) for r, _ in per_region
+    }
+    within = kzmap.geo.features_near_lines(
+        incidents, kzmap.routes.load_routes(), distance_km=float(near[1])
+    )
+    assert int(near[2]) == within["feature"].nunique()
+    assert int(near[3]) == len(incidents)
