@@ -263,7 +263,7 @@ def write_vector(
     data = frame.to_crs(STORAGE_CRS)
     folder = _check_target(target, inputs)
     with _staging(folder, target.name) as stage:
-        tmp = stage / f"out{suffix}"
+        tmp = stage / f"{target.stem}{suffix}"  # a GeoPackage layer is named so
         try:
             _write(data, tmp)
             written = _count(tmp)

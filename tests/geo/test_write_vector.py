@@ -10,7 +10,15 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import LineString, Point
 
-from kzmap.geo import CRSError, OutputError, UsageError, output, read, write_vector
+from kzmap.geo import (
+    CRSError,
+    OutputError,
+    UsageError,
+    list_layers,
+    output,
+    read,
+    write_vector,
+)
 
 
 @pytest.fixture
@@ -29,6 +37,13 @@ def test_round_trip(tmp_path: Path, frame: gpd.GeoDataFrame, suffix: str) -> Non
     assert back["id"].tolist() == ["a", "b"]
     assert back.geometry.iloc[0].x == pytest.approx(76.9)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"out{suffix}"]
+
+
+def test_geopackage_layer_is_named_after_the_file(
+    tmp_path: Path, frame: gpd.GeoDataFrame
+) -> None:
+    out = write_vector(frame, tmp_path / "seizures.gpkg")
+    assert list_layers(out) == ["seizures"]
 
 
 def test_csv_of_lines_uses_wkt(tmp_path: Path) -> None:
