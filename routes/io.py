@@ -139,12 +139,25 @@ def _csv_rows(path: Path) -> tuple[list[dict[str, str | None]], list[str]]:
         raise ReadError(msg)
     try:
         with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip().lower() for h in reader.fieldnames or []]
-            rows = [dict(zip(header, r.values(), strict=False)) for r in reader]
+            records = list(csv.reader(fh))
     except (UnicodeDecodeError, csv.Error) as err:
         msg = f"{path}: not a readable UTF-8 CSV file ({err})."
         raise ReadError(msg) from err
+    header = [h.strip().lower() for h in (records[0] if records else [])]
+    body = [(n + 2, r) for n, r in enumerate(records[1:]) if any(c.strip() for c in r)]
+    ragged = [
+        f"{path}: row {line} has {len(r)} fields but the header has {len(header)} "
+        "(an unquoted decimal comma, such as 74,6 for 74.6?)."
+        for line, r in body
+        if len(r) != len(header)
+    ]
+    if ragged:
+        more = len(ragged) - _MAX_PROBLEMS
+        tail = [f"... and {more} more problem(s)"] if more > 0 else []
+        raise ReadError("\n".join(ragged[:_MAX_PROBLEMS] + tail))
+    rows: list[dict[str, str | None]] = [
+        dict(zip(header, r, strict=True)) for _, r in body
+    ]
     missing = [c for c in ("lon", "lat") if c not in header]
     if missing:
         msg = (

@@ -248,3 +248,12 @@ def test_read_route_refuses_other_files(tmp_path: Path) -> None:
         read_route(path)
     with pytest.raises(ReadError, match=r"no such file"):
         read_route(tmp_path / "missing.csv")
+
+
+def test_read_route_csv_with_extra_fields_names_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "route.csv"
+    path.write_text("lon,lat\n70.0,45.0\n74,6,42,0\n", encoding="utf-8")
+    with pytest.raises(
+        ReadError, match=r"route\.csv: row 3 has 4 fields but the header has 2"
+    ):
+        read_route(path)
