@@ -2,77 +2,40 @@
 
 from __future__ import annotations
 
-import os
-import re
-import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
-import pandas as pd
-import shapely
 
-from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import UsageError
-from kzmap.geo.output import write_atomic
+from kzmap.geo.output import write_atomic, write_vector
 
 if TYPE_CHECKING:
+    import os
     from collections.abc import Callable, Iterable
+
+    import pandas as pd
 
 __all__ = ["TABLE_FORMATS", "write_table"]
 
 #: Output extensions and what they hold.
 TABLE_FORMATS = {
-    ".csv": "CSV (UTF-8; geometry as lon/lat for points, WKT otherwise)",
+    ".csv": "CSV (UTF-8; geometry as lon/lat for points, a wkt column otherwise)",
     ".parquet": "Parquet (GeoParquet for a GeoDataFrame; needs pyarrow)",
     ".gpkg": "GeoPackage (a GeoDataFrame)",
     ".geojson": "GeoJSON (a GeoDataFrame, EPSG:4326)",
 }
-_VECTOR = {".gpkg": "GPKG", ".geojson": "GeoJSON"}
+_VECTOR = {".gpkg", ".geojson"}
 
 
-def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Replace a geometry column by lon/lat (all points) or WKT."""
-    if not isinstance(frame, gpd.GeoDataFrame):
-        return frame
-    geo = to_storage_crs(frame, name="frame")
-    geometry = geo.geometry.values
-    plain = pd.DataFrame(geo.drop(columns=geo.geometry.name))
-    types = set(geo.geom_type.dropna())
-    if types <= {"Point"} and not {"lon", "lat"} & set(plain.columns):
-        plain["lon"] = shapely.get_x(geometry)
-        plain["lat"] = shapely.get_y(geometry)
-    else:
-        plain["geometry"] = shapely.to_wkt(geometry)
-    return plain
-
-
-def _writer(frame: pd.DataFrame, target: Path) -> Callable[[Path], None]:
-    suffix = target.suffix.lower()
-    # The layer is named after the file, in characters GDAL accepts.
-    layer = re.sub(r"[^A-Za-z0-9_]", "_", target.stem) or "layer"
+def _writer(frame: pd.DataFrame, suffix: str) -> Callable[[Path], None]:
+    """Write a plain (non-geographic) table as CSV or Parquet."""
 
     def write(tmp: Path) -> None:
         if suffix == ".csv":
-            _csv_frame(frame).to_csv(tmp, index=False)
-        elif suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
+            frame.to_csv(tmp, index=False)
         else:
-            geo = to_storage_crs(frame, name="frame")  # type: ignore[arg-type]
-            # GDAL picks drivers by extension; the temporary name has none.
-            named = tmp.with_name(tmp.name + suffix)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    geo.to_file(
-                        named,
-                        driver=_VECTOR[suffix],
-                        engine="pyogrio",
-                        layer=layer,
-                    )
-                os.replace(named, tmp)
-            finally:
-                named.unlink(missing_ok=True)
+            frame.to_parquet(tmp, index=False)
 
     return write
 
@@ -126,4 +89,7 @@ def write_table(
         except ImportError as err:
             msg = "Writing Parquet needs pyarrow: pip install 'kzmap[scale]'."
             raise UsageError(msg) from err
-    return write_atomic(target, _writer(frame, target), inputs=inputs)
+    if isinstance(frame, gpd.GeoDataFrame):
+        # one writer for every geographic output: staged, re-read, then renamed
+        return write_vector(frame, target, inputs=inputs)
+    return write_atomic(target, _writer(frame, suffix), inputs=inputs)
