@@ -35,19 +35,6 @@ def test_empty_file_is_named(tmp_path: Path) -> None:
         read_vector(path)
 
 
-def test_vrt_disguised_as_geojson_is_refused(tmp_path: Path) -> None:
-    secret = tmp_path / "secret.csv"
-    secret.write_text("password\nhunter2\n")
-    path = tmp_path / "layer.geojson"
-    path.write_text(
-        f"<OGRVRTDataSource><OGRVRTLayer name='x'><SrcDataSource>{secret}"
-        "</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>"
-    )
-    with pytest.raises(ReadError, match="content is not GeoJSON") as info:
-        read_vector(path)
-    assert "hunter2" not in str(info.value)
-
-
 def test_unknown_extension(tmp_path: Path) -> None:
     path = tmp_path / "a.kml"
     path.write_text("<kml/>")
