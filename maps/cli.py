@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from importlib.metadata import version
 from typing import TYPE_CHECKING
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the command line and return its exit code.
 
-    Exit codes: 0 success, 1 data error (message on stderr), 2 bad usage.
+    Exit codes: 0 success, 1 data error (message on stderr), 2 bad usage,
+    130 interrupted, 141 output pipe closed by the reader.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -70,6 +72,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kzmap: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``kzmap routes | head``): stop quietly, and
+        # point stdout at devnull so the interpreter's final flush is silent.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     return code
 
 

@@ -154,3 +154,24 @@ def test_hostile_file_name_is_escaped(tmp_path: Path) -> None:
     assert "<svg onload" not in page
     assert "{{7*7}}" not in page
     assert "&lt;svg onload=alert(1)&gt;&#123;&#123;7*7&#125;&#125;" in page
+
+
+def test_closed_output_pipe_is_quiet(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with (tmp_path / "sink").open("w") as sink:
+
+        class _HungUp:
+            """stdout whose reader has gone away, as with `kzmap routes | head`."""
+
+            def write(self, _text: str) -> int:
+                raise BrokenPipeError(32, "Broken pipe")
+
+            def flush(self) -> None:
+                pass
+
+            def fileno(self) -> int:
+                return sink.fileno()
+
+        monkeypatch.setattr(sys, "stdout", _HungUp())
+        assert main(["routes"]) == 141
