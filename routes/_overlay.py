@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,15 +35,8 @@ class Piece:
     end: tuple[float, float]
 
 
-@dataclass(frozen=True)
-class Run:
-    """Consecutive pieces with the same polygons, merged."""
-
-    start_km: float
-    length_km: float
-    polygons: tuple[int, ...]
-    start: tuple[float, float]
-    end: tuple[float, float]
+#: Consecutive pieces with the same polygons, merged into one longer piece.
+Run = Piece
 
 
 class PolygonIndex:
@@ -137,21 +130,9 @@ def runs_from_pieces(pieces: Sequence[Piece]) -> list[Run]:
     for piece in pieces:
         last = runs[-1] if runs else None
         if last is not None and last.polygons == piece.polygons:
-            runs[-1] = Run(
-                last.start_km,
-                last.length_km + piece.length_km,
-                last.polygons,
-                last.start,
-                piece.end,
+            runs[-1] = replace(
+                last, length_km=last.length_km + piece.length_km, end=piece.end
             )
         else:
-            runs.append(
-                Run(
-                    piece.start_km,
-                    piece.length_km,
-                    piece.polygons,
-                    piece.start,
-                    piece.end,
-                )
-            )
+            runs.append(piece)
     return runs
