@@ -1,5 +1,6 @@
 """kzmap's spatial core: CRS handling, reading, validation, joins and atomic output."""
 
+from kzmap.geo._tabular import LAT_NAMES, LON_NAMES
 from kzmap.geo.aggregate import Aggregation, aggregate_points
 from kzmap.geo.crs import (
     METRIC_CRS,
@@ -50,6 +51,8 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_FEATURES",
     "FORMATS",
+    "LAT_NAMES",
+    "LON_NAMES",
     "METRIC_CRS",
     "STORAGE_CRS",
     "VECTOR_OUTPUTS",

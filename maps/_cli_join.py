@@ -11,6 +11,7 @@ from typing import Any, TextIO
 import geopandas as gpd
 import pandas as pd
 
+from kzmap.geo import LAT_NAMES, LON_NAMES
 from kzmap.geo.aggregate import Aggregation, aggregate_points
 from kzmap.geo.errors import ReadError, UsageError
 from kzmap.geo.io import read
@@ -23,8 +24,6 @@ __all__ = ["register"]
 #: Inputs with at least this many points get a progress bar on a terminal.
 _PROGRESS_MIN = 1_000_000
 #: Accepted spellings of the coordinate columns of a CSV, lower case.
-_LON = ("lon", "lng", "long", "longitude", "x")
-_LAT = ("lat", "latitude", "y")
 
 
 def _read_csv_points(path: Path) -> pd.DataFrame:
@@ -35,12 +34,12 @@ def _read_csv_points(path: Path) -> pd.DataFrame:
         msg = f"{path}: could not be read as CSV ({err})."
         raise ReadError(msg) from err
     lower = {str(c).lower(): c for c in frame.columns}
-    lon = next((lower[n] for n in _LON if n in lower), None)
-    lat = next((lower[n] for n in _LAT if n in lower), None)
+    lon = next((lower[n] for n in LON_NAMES if n in lower), None)
+    lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
     if lon is None or lat is None:
         msg = (
-            f"{path}: no longitude/latitude columns (expected one of {_LON} and "
-            f"one of {_LAT}, EPSG:4326 degrees); found {list(frame.columns)}."
+            f"{path}: no longitude/latitude columns (expected one of {LON_NAMES} and "
+            f"one of {LAT_NAMES}, EPSG:4326 degrees); found {list(frame.columns)}."
         )
         raise ReadError(msg)
     return frame.rename(columns={lon: "lon", lat: "lat"})
