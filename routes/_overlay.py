@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Piece", "PolygonIndex", "Run", "pieces_along", "runs_from_pieces"]
+__all__ = ["EdgeIndex", "Piece", "Run", "pieces_along", "runs_from_pieces"]
 
 #: Pieces shorter than this fraction of their segment are rounding noise.
 _EPS_T = 1e-12
@@ -39,7 +39,7 @@ class Piece:
 Run = Piece
 
 
-class PolygonIndex:
+class EdgeIndex:
     """Spatial indexes of polygons and of their boundary edges, in lon/lat."""
 
     def __init__(self, polygons: Sequence[BaseGeometry]) -> None:
@@ -56,7 +56,7 @@ class PolygonIndex:
 
 
 def _cut_params(
-    segments: NDArray[np.object_], index: PolygonIndex
+    segments: NDArray[np.object_], index: EdgeIndex
 ) -> list[NDArray[np.float64]]:
     """Per segment, the sorted fractions (0..1) where it meets a polygon boundary."""
     cuts: list[list[float]] = [[0.0, 1.0] for _ in range(len(segments))]
@@ -73,7 +73,7 @@ def _cut_params(
     return [np.unique(np.clip(np.asarray(c), 0.0, 1.0)) for c in cuts]
 
 
-def pieces_along(geometry: BaseGeometry, index: PolygonIndex) -> list[Piece]:
+def pieces_along(geometry: BaseGeometry, index: EdgeIndex) -> list[Piece]:
     """
     Split a lon/lat (Multi)LineString at every polygon boundary, in travel order.
 

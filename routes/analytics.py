@@ -11,7 +11,7 @@ import shapely
 
 from kzmap.geo.crs import require_crs, to_storage_crs
 from kzmap.geo.errors import DataError, KzmapWarning, RepairWarning, UsageError
-from kzmap.routes._overlay import PolygonIndex, Run, pieces_along, runs_from_pieces
+from kzmap.routes._overlay import EdgeIndex, Run, pieces_along, runs_from_pieces
 from kzmap.routes.geodesy import WGS84, densify_line
 from kzmap.routes.schema import ROUTE_ID
 
@@ -104,7 +104,7 @@ def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
 
 def _polygon_index(
     polygons: gpd.GeoDataFrame, *, by: str, name: str
-) -> tuple[PolygonIndex, list[object]]:
+) -> tuple[EdgeIndex, list[object]]:
     """Validate `polygons`, repair invalid shapes, and index them with their keys."""
     require_crs(polygons, name=name)
     if by not in polygons.columns:
@@ -128,10 +128,10 @@ def _polygon_index(
             stacklevel=3,
         )
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-    return PolygonIndex(list(geoms)), kept[by].tolist()
+    return EdgeIndex(list(geoms)), kept[by].tolist()
 
 
-def _runs(routes: gpd.GeoDataFrame, index: PolygonIndex) -> list[tuple[str, list[Run]]]:
+def _runs(routes: gpd.GeoDataFrame, index: EdgeIndex) -> list[tuple[str, list[Run]]]:
     lines = _lines(routes)
     return [
         (rid, runs_from_pieces(pieces_along(line, index)))
