@@ -14,6 +14,7 @@ from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import DataError, KzmapWarning, UsageError
 from kzmap.maps._points_data import COORD_SCALE, Payload, codes_and_table, quantise
 from kzmap.maps.escape import safe_text, safe_url
+from kzmap.maps.i18n import message
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -46,11 +47,6 @@ CATEGORY_COLORS = (
 OTHER_COLOR = "#7f7f7f"
 #: Colour of every point when no category column is given.
 _SINGLE_COLOR = "#c0392b"
-_LABELS = {
-    "en": {"date": "Date", "confidence": "Confidence", "source": "Source"},
-    "ru": {"date": "Дата", "confidence": "Достоверность", "source": "Источник"},
-    "kk": {"date": "Күні", "confidence": "Сенімділік", "source": "Дереккөз"},
-}
 _OTHER = {"en": "Other", "ru": "Другое", "kk": "Басқа"}
 _DEFAULT_FIELDS = ("description", "date", "confidence", "source")
 _MAX_LISTED = 20
@@ -131,7 +127,7 @@ def field_labels(
     lang: str,
 ) -> list[tuple[str, str]]:
     """Return (column, escaped label) of each popup field, validated."""
-    labels = _LABELS.get(lang, _LABELS["en"])
+    labels = {k: message(f"popup.{k}", lang) for k in ("date", "confidence", "source")}
     if popup_fields is None:
         columns = [c for c in _DEFAULT_FIELDS if c in rows.columns and c != category]
         if category:

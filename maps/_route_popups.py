@@ -7,64 +7,38 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kzmap.maps.escape import safe_text, safe_url
+from kzmap.maps.i18n import message
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["LABELS", "display_name", "labels_for", "route_popup", "waypoint_popup"]
+__all__ = ["display_name", "labels_for", "route_popup", "waypoint_popup"]
 
-LABELS = {
-    "en": {
-        "title": "Northern drug route",
-        "commodities": "Commodities",
-        "actors": "Actors",
-        "value": "Value",
-        "confidence": "Confidence",
-        "source": "Source",
-        "date": "Date",
-        "waypoints": "Waypoints",
-        "location": "Location",
-        "inferred": "inferred from road geography",
-        "legend_sourced": "route, sourced",
-        "legend_inferred": "route, inferred from road geography",
-        "legend_arrow": "direction of flow",
-    },
-    "ru": {
-        "title": "Северный наркомаршрут",
-        "commodities": "Товары",
-        "actors": "Участники",
-        "value": "Оценка",
-        "confidence": "Достоверность",
-        "source": "Источник",
-        "date": "Дата",
-        "waypoints": "Точки",
-        "location": "Положение",
-        "inferred": "выведено из сети дорог",
-        "legend_sourced": "маршрут по источникам",
-        "legend_inferred": "маршрут, выведенный из сети дорог",
-        "legend_arrow": "направление потока",
-    },
-    "kk": {
-        "title": "Солтүстік есірткі бағыты",
-        "commodities": "Тауарлар",
-        "actors": "Қатысушылар",
-        "value": "Бағалау",
-        "confidence": "Сенімділік",
-        "source": "Дереккөз",
-        "date": "Күні",
-        "waypoints": "Нүктелер",
-        "location": "Орны",
-        "inferred": "жол желісінен шығарылған",
-        "legend_sourced": "дереккөз бойынша бағыт",
-        "legend_inferred": "жол желісінен шығарылған бағыт",
-        "legend_arrow": "ағын бағыты",
-    },
-}
+#: Keys of the ``[routes]`` section of maps/messages/*.toml used by route popups.
+_ROUTE_KEYS = (
+    "title",
+    "commodities",
+    "actors",
+    "value",
+    "waypoints",
+    "location",
+    "inferred",
+    "legend_sourced",
+    "legend_inferred",
+    "legend_arrow",
+)
 
 
 def labels_for(lang: str) -> dict[str, str]:
-    """Return the label texts in `lang` (``"en"``, ``"ru"``, ``"kk"``), else English."""
-    return LABELS.get(lang, LABELS["en"])
+    """Return the label texts in `lang` (``"en"``, ``"ru"``, ``"kk"``), else English.
+
+    The texts live in the message catalog (maps/messages/*.toml): route terms
+    under ``[routes]``, and date/confidence/source under ``[popup]``.
+    """
+    labels = {key: message(f"routes.{key}", lang) for key in _ROUTE_KEYS}
+    for key in ("date", "confidence", "source"):
+        labels[key] = message(f"popup.{key}", lang)
+    return labels
 
 
 def _text(value: object) -> str:
