@@ -17,7 +17,6 @@ from shapely.ops import transform
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "layers" / "data"
 TABLES = Path(__file__).resolve().parent / "data"
-WORLD_MAP = Path("/usr/share/qgis/resources/data/world_map.gpkg")
 
 GEOD = Geod(ellps="WGS84")
 # Same Albers projection as kzmap.geo.METRIC_CRS (distances within ~1 % in 35-56 N).
@@ -43,15 +42,6 @@ REGION_NAMES = {
 }  # fmt: skip
 REGION_IDS = set(REGION_NAMES)
 # Current unit -> Natural Earth 10m v4.1.0 admin-1 (pre-2018) unit containing it.
-LEGACY_ADMIN1 = {
-    "KZ-10": "East Kazakhstan", "KZ-63": "East Kazakhstan", "KZ-11": "Aqmola",
-    "KZ-15": "Aqtöbe", "KZ-19": "Almaty", "KZ-33": "Almaty", "KZ-23": "Atyrau",
-    "KZ-27": "West Kazakhstan", "KZ-31": "Zhambyl", "KZ-35": "Qaraghandy",
-    "KZ-62": "Qaraghandy", "KZ-39": "Qostanay", "KZ-43": "Qyzylorda",
-    "KZ-47": "Mangghystau", "KZ-55": "Pavlodar", "KZ-59": "North Kazakhstan",
-    "KZ-61": "South Kazakhstan", "KZ-79": "South Kazakhstan", "KZ-71": "Astana",
-    "KZ-75": "Almaty City",
-}  # fmt: skip
 # Coordinate-basis tag (research notes) -> radius in km the point is known within.
 PRECISION_KM = {"SRC": 1.0, "GN": 2.0, "LC": 2.0, "TOWN-H": 2.0, "XCHK": 5.0,
                 "TOWN-M": 10.0, "TOWN-L": 30.0}  # fmt: skip
@@ -163,26 +153,26 @@ def border_sector(border: object, disc: Polygon, band_km: float) -> Polygon:
     return shapely.set_precision(sector, 1e-4)
 
 
-def admin1_stretch(border: object, admin1_name: str) -> LineString:
-    """Return the part of `border` inside Natural Earth admin-1 `admin1_name`."""
-    states = gpd.read_file(WORLD_MAP, layer="states_provinces", where="adm0_a3='KAZ'")
-    (province,) = states.loc[states["name"] == admin1_name, "geometry"]
-    # The two Natural Earth products are generalised differently: allow ~3 km.
-    inside = to_lonlat(to_metric(border).intersection(to_metric(province).buffer(3000)))
+def admin1_stretch(border: object, legacy_id: str) -> LineString:
+    """Return the part of `border` along unit `legacy_id` of regions_legacy."""
+    units = gpd.read_file(ROOT / "layers/data/regions_legacy.geojson")
+    (unit,) = units.loc[units["id"] == legacy_id, "geometry"]
+    # Borders and regions share the geokz outline; 100 m absorbs rounding.
+    inside = to_lonlat(to_metric(border).intersection(to_metric(unit).buffer(100)))
     merged = shapely.line_merge(inside)
     if merged.geom_type == "MultiLineString":
         merged = max(merged.geoms, key=lambda g: g.length)
     return merged
 
 
-def legacy_admin1(points: gpd.GeoSeries) -> list[str | None]:
-    """Name the Natural Earth admin-1 unit of Kazakhstan containing each point."""
-    states = gpd.read_file(WORLD_MAP, layer="states_provinces", where="adm0_a3='KAZ'")
-    names: list[str | None] = []
+def region_of(points: gpd.GeoSeries) -> list[str | None]:
+    """The id of the shipped region (layers/data/regions.geojson) holding each point."""
+    regions = gpd.read_file(ROOT / "layers/data/regions.geojson")
+    ids: list[str | None] = []
     for point in points:
-        hits = states.loc[states.contains(point), "name"].tolist()
-        names.append(hits[0] if hits else None)
-    return names
+        hits = regions.loc[regions.covers(point), "id"].tolist()
+        ids.append(hits[0] if hits else None)
+    return ids
 
 
 def point_of(lon: object, lat: object) -> Point:

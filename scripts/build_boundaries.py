@@ -5,11 +5,18 @@ redistributed in the npm package world-atlas 2.0.2 (countries-10m.json,
 TopoJSON, ISC licence). The script fetches that exact version with
 ``npm pack`` unless ``--world-atlas DIR`` points at an unpacked copy.
 
-Steps: read the TopoJSON with GDAL, merge the Baikonur lease area into
-Kazakhstan, keep the countries meeting the Central Asia extent and clip them
-to it, simplify them as one coverage (shared edges stay shared), round to
-1e-4 degrees, and write deterministic GeoJSON. Borders are the shared edges
-of the simplified countries, so countries and borders always agree.
+Kazakhstan itself is the geokz outline: the union of the shipped districts
+(layers/data/districts.geojson, built by scripts/build_regions.py, which
+must run first), so the country, its regions and its districts share one line.
+
+Steps: read the TopoJSON with GDAL, keep the countries meeting the Central
+Asia extent and clip them to it, simplify them as one coverage (shared edges
+stay shared) and round to 1e-4 degrees. Then fit the neighbours to the geokz
+Kazakhstan (scripts/_coverage.py fit_around): what they overlap of it is cut
+away, and each closed sliver between a neighbour's Natural Earth line and the
+geokz line goes to that neighbour; everything is noded on the 1e-4 degree
+grid. Borders are the shared edges of the fitted countries, so countries and
+borders always agree.
 
 Run: python scripts/build_boundaries.py [--world-atlas DIR]
 """
@@ -29,7 +36,10 @@ from pyproj import Geod
 from shapely.geometry import box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _coverage import check, fit_around
 from _geojson import write_feature_collection
+
+from kzmap.geo.crs import METRIC_CRS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "layers" / "data"
@@ -98,12 +108,19 @@ def _round(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.transform(geom, lambda xy: xy.round(PRECISION))
 
 
+def geokz_outline() -> shapely.Geometry:
+    """Kazakhstan as the union of the shipped (geokz) districts."""
+    districts = gpd.read_file(DATA / "districts.geojson")
+    return shapely.coverage_union_all(districts.geometry.values)
+
+
 def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
     raw = gpd.read_file(world_atlas / "countries-10m.json", layer="countries")
     raw = raw.set_crs(4326)
     baikonur = raw.loc[raw["name"] == "Baikonur", "geometry"]
     kz = raw["id"] == "398"
     raw.loc[kz, "geometry"] = shapely.union_all([*raw.loc[kz, "geometry"], *baikonur])
+    old_kz = raw.loc[kz, "geometry"].iloc[0]
     extent = box(*EXTENT)
     keep = raw[raw["id"].isin(COUNTRIES.keys()) & raw.intersects(extent)].copy()
     missing = set(COUNTRIES) - set(keep["id"])
@@ -112,6 +129,16 @@ def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
     keep["geometry"] = keep.geometry.intersection(extent)
     simplified = shapely.coverage_simplify(keep.geometry.values, TOLERANCE_DEG)
     keep["geometry"] = [shapely.make_valid(_round(g)) for g in simplified]
+    kz = (keep["id"] == "398").to_numpy()
+    fitted_kz, fitted = fit_around(
+        geokz_outline(), list(keep.geometry[~kz]), grid=10.0**-PRECISION
+    )
+    keep.loc[kz, "geometry"] = fitted_kz
+    keep.loc[~kz, "geometry"] = fitted
+    check(list(keep.geometry), "fitted countries")
+    land = shapely.intersection(fitted_kz.boundary, shapely.union_all(fitted).boundary)
+    shift = _largest_shift(old_kz, land)
+    print(f"largest shift of the Kazakhstan land border, NE -> geokz: {shift:.1f} km")
     rows = []
     for n3, geom in zip(keep["id"], keep.geometry, strict=True):
         a2, a3, en, ru, kk = COUNTRIES[n3]
@@ -136,6 +163,15 @@ def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, crs=4326).sort_values("id", ignore_index=True)
 
 
+def _largest_shift(old: shapely.Geometry, new_border: shapely.Geometry) -> float:
+    """Largest distance (km) from a point of the new land border to the old outline."""
+    land = gpd.GeoSeries([old.boundary, new_border], crs=4326).to_crs(METRIC_CRS)
+    old_line, new_line = land.values
+    dense = shapely.segmentize(new_line, 1_000.0)
+    points = shapely.points(shapely.get_coordinates(dense))
+    return float(shapely.distance(points, old_line).max()) / 1000
+
+
 def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     by_a2 = dict(zip(countries["iso_a2"], countries.geometry, strict=True))
     names = dict(zip(countries["iso_a2"], countries["name_en"], strict=True))
@@ -156,7 +192,8 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "length_km": round(length_km, 1),
                 "description": (
                     "Shared edge of the two shipped country polygons (clipped to "
-                    "the map extent). Boundaries are not authoritative."
+                    "the map extent); Kazakhstan's lines follow geokz. "
+                    "Boundaries are generalised, not for border work."
                 ),
                 "source": SOURCE,
                 "source_url": SOURCE_URL,
