@@ -42,6 +42,7 @@ __all__ = [
     "BASEMAP_LAYERS",
     "DEFAULT_BOUNDS",
     "HIDDEN_BY_DEFAULT",
+    "NOT_ON_DEFAULT_MAP",
     "TILE_PROVIDERS",
     "Bounds",
     "Tiles",
@@ -331,6 +332,10 @@ def packaged_layer_order() -> list[str]:
 #: switched off, so the first view stays readable.
 HIDDEN_BY_DEFAULT = frozenset({"regions_legacy", "affected_regions", "corridors"})
 
+#: Packaged layers left out of the default map (size: the 224 districts alone
+#: would add about 0.6 MB); ask for them with ``kzmap render --layers``.
+NOT_ON_DEFAULT_MAP = frozenset({"districts", "regions_2018"})
+
 
 def _with_routes(order: list[str]) -> list[str]:
     """Insert the northern route at its `LAYER_ORDER` slot among packaged layers."""
@@ -376,6 +381,8 @@ def default_map(
     """
     m = empty_map(tiles=tiles, lang=lang, title=title, subtitle=subtitle, bounds=bounds)
     for name in _with_routes(packaged_layer_order()):
+        if name in NOT_ON_DEFAULT_MAP:
+            continue
         if name == "routes":  # kzmap.routes data, drawn by maps/routes.py
             add_routes(m, load_routes(), waypoints=load_waypoints(), lang=lang)
         else:

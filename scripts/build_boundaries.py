@@ -54,6 +54,14 @@ SOURCE = (
 )
 SOURCE_URL = "https://www.naturalearthdata.com/downloads/10m-cultural-vectors/"
 DATE = "2018-05-21"  # Natural Earth 4.1.0 release
+KZ_SOURCE = (
+    "geokz 1.0.2 adm2_2024 dissolved (arodionoff/geokz@41c1a00; based on the "
+    "Bureau of National Statistics). geokz, © Alexander Rodionov, CC BY 4.0 "
+    "(https://creativecommons.org/licenses/by/4.0/). Changed: repaired, "
+    "coverage-simplified, rounded; neighbours fitted to it."
+)
+KZ_SOURCE_URL = "https://github.com/arodionoff/geokz"
+KZ_DATE = "2024-07-01"
 
 # ISO 3166-1 numeric -> (alpha-2, alpha-3, English, Russian, Kazakh). Names are
 # the countries' common short names; Kazakh in Cyrillic script.
@@ -153,9 +161,9 @@ def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
                 "name_kk": kk,
                 "focus": a2 in FOCUS,
                 "description": "Country polygon clipped to the Central Asia extent.",
-                "source": SOURCE,
-                "source_url": SOURCE_URL,
-                "date": DATE,
+                "source": KZ_SOURCE if a2 == "KZ" else SOURCE,
+                "source_url": KZ_SOURCE_URL if a2 == "KZ" else SOURCE_URL,
+                "date": KZ_DATE if a2 == "KZ" else DATE,
                 "confidence": "confirmed",
                 "geometry": geom,
             }
@@ -195,9 +203,9 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                     "the map extent); Kazakhstan's lines follow geokz. "
                     "Boundaries are generalised, not for border work."
                 ),
-                "source": SOURCE,
-                "source_url": SOURCE_URL,
-                "date": DATE,
+                "source": f"{KZ_SOURCE} {SOURCE}" if "KZ" in (a, b) else SOURCE,
+                "source_url": KZ_SOURCE_URL if "KZ" in (a, b) else SOURCE_URL,
+                "date": KZ_DATE if "KZ" in (a, b) else DATE,
                 "confidence": "confirmed",
                 "geometry": shared,
             }

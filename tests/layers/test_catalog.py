@@ -48,5 +48,6 @@ def test_catalog_counts_features_and_names_sources() -> None:
     entries = {e.name: e for e in catalog()}
     assert entries["countries"].feature_count == len(load("countries"))
     assert entries["countries"].geometry_type == "Polygon"
-    assert "Natural Earth" in entries["countries"].sources[0]
-    assert "not authoritative" in entries["countries"].disclaimer
+    assert "geokz" in entries["countries"].sources[0]
+    assert "Natural Earth" in entries["countries"].sources[1]
+    assert "not for border demarcation" in entries["countries"].disclaimer

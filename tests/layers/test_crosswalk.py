@@ -10,7 +10,13 @@ from kzmap.layers import legacy_to_current, load, load_crosswalk
 def test_crosswalk_is_a_string_table_with_known_relations() -> None:
     table = load_crosswalk()
     assert isinstance(table, pd.DataFrame)
-    assert list(table.columns) == ["legacy_id", "current_id", "relation", "note"]
+    assert list(table.columns) == [
+        "legacy_id",
+        "current_id",
+        "relation",
+        "area_share",
+        "note",
+    ]
     assert table.map(lambda v: isinstance(v, str)).all().all()
     assert set(table["relation"]) <= {"same", "split", "part"}
     assert not table.duplicated(["legacy_id", "current_id"]).any()
@@ -32,6 +38,20 @@ def test_crosswalk_agrees_with_the_layers() -> None:
     split = counts["first"] == "split"
     assert (counts.loc[split, "count"] > 1).all()
     assert (counts.loc[~split, "count"] == 1).all()
+
+
+def test_area_shares_of_each_legacy_unit_add_up_to_one() -> None:
+    table = load_crosswalk()
+    shares = table["area_share"].astype(float)
+    assert (shares > 0).all()
+    assert (shares <= 1).all()
+    totals = shares.groupby(table["legacy_id"]).sum()
+    # below 1 only by the slivers lying in districts counted to another unit
+    assert totals.to_numpy() == pytest.approx(1.0, abs=2e-3)
+    assert totals.max() <= 1.0
+    split = table[table["legacy_id"] == "KZ-KAR"].set_index("current_id")
+    # Ulytau took about 44 % of old Karaganda (geokz, measured by district)
+    assert float(split.loc["KZ-62", "area_share"]) == pytest.approx(0.44, abs=0.01)
 
 
 def test_crosswalk_is_a_fresh_frame() -> None:
