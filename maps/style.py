@@ -91,6 +91,8 @@ _FAMILY = {
 LAYER_ORDER = (
     "countries",
     "regions_legacy",
+    "regions_2018",
+    "districts",
     "regions",
     "affected_regions",
     "borders",
@@ -157,6 +159,10 @@ def _borders(_props: Mapping[str, object]) -> Style:
 
 def _regions(_props: Mapping[str, object]) -> Style:
     return {"color": "#6b6b6b", "weight": 1.0, "fillOpacity": 0.0, "opacity": 0.9}
+
+
+def _districts(_props: Mapping[str, object]) -> Style:
+    return {"color": "#9b9b9b", "weight": 0.6, "fillOpacity": 0.0, "opacity": 0.8}
 
 
 def _regions_legacy(_props: Mapping[str, object]) -> Style:
@@ -243,6 +249,8 @@ _STYLES = {
     "borders": _borders,
     "regions": _regions,
     "regions_legacy": _regions_legacy,
+    "regions_2018": _regions_legacy,
+    "districts": _districts,
     "corridors": _by_market_line,
     "fuel_corridors": _by_market_line,
     "routes": _by_market_line,

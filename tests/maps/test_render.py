@@ -10,6 +10,7 @@ from kzmap.geo import CRSError
 from kzmap.layers import available_layers
 from kzmap.maps import add_layer, default_map, empty_map, map_to_html
 from kzmap.maps.page import page_state
+from kzmap.maps.render import NOT_ON_DEFAULT_MAP
 
 
 def _geojson_layers(m: folium.Map) -> list[folium.GeoJson]:
@@ -19,8 +20,11 @@ def _geojson_layers(m: folium.Map) -> list[folium.GeoJson]:
 def test_default_map_has_every_packaged_layer() -> None:
     m = default_map()
     keys = [layer.key for layer in page_state(m).layers]
-    # the northern route (kzmap.routes) is drawn as one group of its own
-    assert sorted(keys) == sorted([*available_layers(), "routes"])
+    # the northern route (kzmap.routes) is drawn as one group of its own;
+    # districts and the 2018 frame stay off the default map (size)
+    assert {"districts", "regions_2018"} == NOT_ON_DEFAULT_MAP
+    packaged = set(available_layers()) - NOT_ON_DEFAULT_MAP
+    assert sorted(keys) == sorted([*packaged, "routes"])
     assert len(_geojson_layers(m)) == len(keys) - 1
 
 
