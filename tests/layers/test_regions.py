@@ -110,8 +110,9 @@ def test_regions_tile_the_shipped_kazakhstan_polygon(
 
 def test_city_areas_match_published_figures(regions: gpd.GeoDataFrame) -> None:
     by_id = regions.set_index("id").geometry
-    # Published: Almaty 682 km² (city akimat), Shymkent 1,170 km², Ulytau
-    # 188,937 km² (Wikipedia); generalised geokz lines stay within 4 %.
+    # Published: Almaty 682 km² (en.wikipedia "Almaty"), Shymkent 1,170 km²
+    # (ru.wikipedia "Шымкент"), Ulytau
+    # 188,937 km² (Wikipedia); the generalised geokz lines stay within 4 %.
     assert _area_m2(by_id["KZ-75"]) == pytest.approx(682e6, rel=0.04)
     assert _area_m2(by_id["KZ-79"]) == pytest.approx(1170e6, rel=0.01)
     assert _area_m2(by_id["KZ-62"]) == pytest.approx(188_937e6, rel=0.01)
