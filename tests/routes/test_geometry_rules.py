@@ -34,13 +34,19 @@ from kzmap.routes.rules import misplaced_points, over_water
 
 MAX_CROSSING_KM = 10.0
 
-#: NR-F's Caspian section: no named place on the Turkmen coast road
-#: (Turkmenbashi–Garabogaz–Kazakh border, Trend 2018) has a sourced location,
-#: so the straight legs cut across the Türkmenbaşy bay and the open Caspian.
-UNRESOLVED_WATER = {"NR-F-06>NR-F-07", "NR-F-07>NR-F-08", "NR-F-08>NR-F-09"}
-#: Garabogaz (research point 1.3 km offshore) and Temir-Baba (in Kara-Bogaz-Gol):
-#: no sourced position of either on the coast strip.
-UNRESOLVED_PLACES = {"NR-F-08", "NR-F-09"}
+#: NR-F's Caspian section: the coast road (Turkmenbashi–strait bridge–Garabogaz–
+#: Kazakh border; Trend 2018, eurasia.travel) runs on spits 2-4 km wide that a few
+#: straight legs between named places cannot follow, and the Balkanabat–
+#: Turkmenbashi leg cuts the Türkmenbaşy bay (no named town on its north shore has
+#: a sourced location).
+UNRESOLVED_WATER = {
+    "NR-F-06>NR-F-07",
+    "NR-F-07>NR-F-08",
+    "NR-F-08>NR-F-09",
+    "NR-F-09>NR-F-10",
+}
+#: The Kara-Bogaz-Gol strait bridge lies, as a bridge does, over the water polygon.
+UNRESOLVED_PLACES = {"NR-F-08"}
 #: Passages whose crossing could not be located by any public page found (the
 #: research points are held back in scripts/data/crossings.toml).
 UNRESOLVED_PASSAGES = {
