@@ -9,24 +9,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from kzmap.geo.errors import LayerNotFoundError, UsageError
-from kzmap.layers import available_layers, load
-from kzmap.routes import (
-    border_crossings,
-    branch_ids,
-    exposure,
-    length_by_polygon,
-    load_routes,
-    read_route,
-    route_length_km,
-)
+from kzmap.geo.errors import UsageError
+from kzmap.maps._cli_args import bounded_float
 
 if TYPE_CHECKING:
     import argparse
 
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["register", "route_stats_tables"]
 
@@ -40,6 +30,8 @@ _OUTSIDE = "(outside)"
 
 def _clean(value: object) -> object:
     """JSON/CSV-safe cell: NaN and pandas NA become None, numpy scalars plain."""
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -49,6 +41,8 @@ def _clean(value: object) -> object:
 
 def _emit(frame: pd.DataFrame, fmt: str, *, title: str | None = None) -> None:
     """Print `frame` as an aligned table or CSV (JSON is handled by the caller)."""
+    import pandas as pd
+
     records = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -74,6 +68,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def _run_routes(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from kzmap.routes import load_routes, route_length_km
+
     routes = load_routes()
     table = pd.DataFrame(
         {
@@ -93,6 +91,8 @@ def _run_routes(args: argparse.Namespace) -> int:
 
 def _target_routes(target: str | None) -> gpd.GeoDataFrame:
     """Return the packaged branches, one branch by id, or a user's route file."""
+    from kzmap.routes import branch_ids, load_routes, read_route
+
     routes = load_routes()
     if target is None:
         return routes
@@ -110,6 +110,9 @@ def _target_routes(target: str | None) -> gpd.GeoDataFrame:
 
 
 def _polygons(by: str) -> tuple[gpd.GeoDataFrame, str, str]:
+    from kzmap.geo.errors import LayerNotFoundError
+    from kzmap.layers import available_layers, load
+
     layer, key, name = _BY[by]
     if layer not in available_layers():
         msg = (
@@ -154,6 +157,10 @@ def route_stats_tables(
         ``route``, ``seq``, ``from``, ``to``, ``lon``, ``lat``, ``along_km``,
         ``crossing_id`` and ``crossing_km``.
     """
+    import pandas as pd
+
+    from kzmap.routes import border_crossings, length_by_polygon
+
     lengths = length_by_polygon(routes, polygons, by=by)
     names: dict[object, object] = {}
     if name_column and name_column in polygons.columns:
@@ -186,6 +193,8 @@ def route_stats_tables(
 def _exposure_table(
     routes: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, key: str, name: str, km: float
 ) -> pd.DataFrame:
+    from kzmap.routes import exposure
+
     table = exposure(routes, polygons, buffer_km=km, by=key)
     names = dict(zip(polygons[key], polygons[name], strict=True))
     table.insert(2, "name", [names.get(p, "") for p in table["polygon"]])
@@ -197,6 +206,8 @@ def _exposure_table(
 
 
 def _run_stats(args: argparse.Namespace) -> int:
+    from kzmap.layers import available_layers, load
+
     routes = _target_routes(args.target)
     polygons, key, name = _polygons(args.by)
     tables: dict[str, pd.DataFrame] = {}
@@ -256,7 +267,7 @@ def register(sub: Any) -> None:
     )
     stats.add_argument(
         "--buffer-km",
-        type=float,
+        type=bounded_float(0, 1000, low_open=True),
         default=50.0,
         help="distance from the route for --table exposure, in km (default 50)",
     )
