@@ -2,7 +2,7 @@
 
 ``import kzmap.geo`` (or any ``kzmap.<package>.<module>``) runs the package's
 ``__init__``; if that imported every submodule, ``kzmap --help`` would pay for
-geopandas, folium and mapclassify. Instead each package lists where its public
+geopandas and the map stack. Instead each package lists where its public
 names live, and a name is imported when it is first looked up.
 """
 
