@@ -144,25 +144,41 @@ def read_options(args: argparse.Namespace) -> dict[str, object]:
 
 #: Python keyword spellings in library messages → the flag of the command line.
 READ_FLAGS: tuple[tuple[str, str], ...] = (
-    (r"\(in the CLI: [^)]*\)", ""),
+    (r"\s*\(in the CLI: [^)]*\)", ""),
     (r"pass aoi=None", "pass --no-aoi"),
     (r"lon= and lat= the other way round", "--lon and --lat the other way round"),
-    (r"(?:Pass|pass) lon= and lat=", "pass --lon and --lat"),
+    (r"Pass lon= and lat=", "Pass --lon and --lat"),
+    (r"pass lon= and lat=", "pass --lon and --lat"),
     (r"lon=/lat=", "--lon/--lat"),
     (r"`crs=`|\bcrs=", "--crs"),
     (r"`layer=`", "--layer"),
     (r"`encoding=`", "--encoding"),
     (r"`max_features=`", "--max-features"),
     (r"`max_bytes=`", "--max-bytes"),
-    (r"[Pp]ass key=<column>", "pass --key COLUMN"),
+    (r"Pass key=<column>", "Pass --key COLUMN"),
+    (r"pass key=<column>", "pass --key COLUMN"),
+    (r"Cannot sum column ('[^']*')", r"--sum \1: cannot sum the column"),
+    (r" Convert it with pandas\.to_numeric first\.", " Choose a numeric column."),
     (r"`points` has no column", "POINTS has no column"),
-    (r"`polygons`", "--to"),
+    (r"`polygons`", "the polygons of --to"),
     (r"`points`", "POINTS"),
 )
+#: Flags of `add_read_options`, which only some commands have.
+_READ_OPTIONS = ("--no-aoi", "--lon", "--crs", "--layer", "--encoding")
 
 
-def cli_terms(message: str) -> str:
-    """Rewrite Python keyword names in a library `message` as command-line flags."""
+def cli_terms(message: str, *, read_options: bool = True) -> str:
+    """
+    Rewrite Python keyword names in a library `message` as command-line flags.
+
+    With `read_options` False (a command without --lon, --crs ...), a hint
+    says where those options are.
+    """
     for pattern, flag in READ_FLAGS:
         message = re.sub(pattern, flag, message)
-    return re.sub(r"  +", " ", message).replace(" .", ".")
+    if not read_options and any(f in message for f in _READ_OPTIONS):
+        message += (
+            " (This command reads files with the defaults: fix the file, or "
+            "check it with kzmap validate, which takes those options.)"
+        )
+    return message

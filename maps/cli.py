@@ -44,8 +44,12 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _say(err: Exception) -> None:
-    text = _cli_args.cli_terms(str(err))
+#: Commands with the reading options (--lon, --lat, --crs, --no-aoi ...).
+_READERS = {"validate", "join"}
+
+
+def _say(err: Exception, command: str) -> None:
+    text = _cli_args.cli_terms(str(err), read_options=command in _READERS)
     print(f"kzmap: error: {text}", file=sys.stderr)
 
 
@@ -87,12 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, LayerNotFoundError) as err:
         if args.debug:
             raise
-        _say(err)
+        _say(err, args.command)
         return 2
     except KzmapError as err:
         if args.debug:
             raise
-        _say(err)
+        _say(err, args.command)
         return 1
     except KeyboardInterrupt:
         print("kzmap: interrupted", file=sys.stderr)

@@ -254,3 +254,24 @@ def test_cli_constants_match_the_library() -> None:
     assert _cli_join._DEFAULT_TO == DEFAULT_REGIONS
     assert _cli_render.shipped_specs() == shipped_specs()
     assert tuple(FORMATS) == _cli_args.VECTOR_SUFFIXES
+
+
+def test_messages_name_flags_not_python_keywords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text("lon,lat,kind\n43.2,76.9,a\n51.2,71.4,b\n", encoding="utf-8")
+    out = str(tmp_path / "x.html")
+    assert main(["render", "--add", str(swapped), "-o", out]) == 1
+    err = capsys.readouterr().err
+    assert "aoi=None" not in err
+    assert "lon=" not in err
+    assert "--no-aoi" in err
+    assert "kzmap validate" in err  # render itself has no --no-aoi
+    ok = tmp_path / "ok.csv"
+    ok.write_text("lon,lat,kind\n76.9,43.2,a\n", encoding="utf-8")
+    argv = ["join", str(ok), "--sum", "kind", "-o", str(tmp_path / "o.csv")]
+    assert main(argv) == 1  # a DataError of the data, not of the options
+    err = capsys.readouterr().err
+    assert "--sum 'kind': cannot sum the column" in err
+    assert "pandas" not in err

@@ -109,7 +109,7 @@ def test_join_errors(tmp_path, regions_file, points_csv, capsys) -> None:
     assert main(["join", str(bad), "--to", str(regions_file), "-o", "x.csv"]) == 1
     err = capsys.readouterr().err
     assert "found no longitude column" in err
-    assert "pass --lon and --lat" in err
+    assert "Pass --lon and --lat" in err
     argv = ["join", str(points_csv), "--to", str(regions_file)]
     with pytest.raises(SystemExit) as exit_info:
         main([*argv, "-o", str(tmp_path / "x.txt")])
