@@ -74,6 +74,20 @@ def _check_layers(names: list[str]) -> None:
             raise err
 
 
+def _check_spec_outputs(spec: Spec, args: argparse.Namespace) -> None:
+    """Refuse a spec's [output] files with the wrong extension, before any work."""
+    wanted = {"html": ".html", "png": ".png", "embed": ".html"}
+    given = {"html": args.output, "png": args.png, "embed": args.embed}
+    for key, suffix in wanted.items():
+        path = given[key] or getattr(spec, key)
+        if path is not None and Path(path).suffix.lower() != suffix:
+            msg = (
+                f"--spec {spec.source}: [output] {key} = {str(path)!r} must end "
+                f"in {suffix}."
+            )
+            raise UsageError(msg)
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in ("title", "subtitle", "lang", "tiles"):
@@ -145,9 +159,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.spec or args.layers:
         from kzmap.maps.build import save
 
-        outputs = save(
-            _spec_from_args(args), html=args.output, png=args.png, embed=args.embed
-        )
+        spec = _spec_from_args(args)
+        _check_spec_outputs(spec, args)
+        outputs = save(spec, html=args.output, png=args.png, embed=args.embed)
     else:
         outputs = _default(args)
     for path in (outputs.html, outputs.embed, outputs.png):

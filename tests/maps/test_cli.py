@@ -275,3 +275,17 @@ def test_messages_name_flags_not_python_keywords(
     err = capsys.readouterr().err
     assert "--sum 'kind': cannot sum the column" in err
     assert "pandas" not in err
+
+
+def test_spec_output_extension_checked_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "s.toml"
+    html = (tmp_path / "s.html").as_posix()
+    spec.write_text(
+        f'[[layers]]\nname = "countries"\n[output]\nhtml = "{html}"\npng = "s.jpg"\n',
+        encoding="utf-8",
+    )
+    assert main(["render", "--spec", str(spec)]) == 2
+    assert "[output] png = 's.jpg' must end in .png" in capsys.readouterr().err
+    assert not (tmp_path / "s.html").exists()
