@@ -45,10 +45,10 @@ def _polygon_layers() -> list[str]:
 def _read_polygons(to: str) -> gpd.GeoDataFrame:
     """Load the packaged polygon layer `to`, or read `to` as a polygon file."""
     from kzmap.geo.io import read
-    from kzmap.layers import available_layers, load
+    from kzmap.layers import available_layers, layer_info, load
 
     if to in available_layers():
-        if to not in _polygon_layers():
+        if layer_info(to).geometry_type != "Polygon":
             err = unknown_name("--to", to, "polygon layer", _polygon_layers())
             raise err
         return load(to)
