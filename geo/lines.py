@@ -71,7 +71,9 @@ def line_length_by_polygon(
     Returns
     -------
     pandas.DataFrame
-        Columns `line_key`, `key` and ``length_km``: one row per line and
+        Columns `line_key`, `key` and ``length_km`` (``line``, ``polygon``
+        and ``length_km`` when both keys have the same name, as for the
+        shipped routes and polygons, both ``id``): one row per line and
         polygon it crosses (then one with `key` missing if part of it is
         outside), lines in input order, polygons in key order.
 
@@ -93,9 +95,9 @@ def line_length_by_polygon(
     [['r', 'e', 81.5], ['r', 'w', 81.5], ['r', nan, 81.5]]
     """
     index = require_polygon_index(polygons, key=key, engine="scan")
-    if index.key == line_key:
-        msg = f"`key` and `line_key` are both {line_key!r}; rename one column."
-        raise UsageError(msg)
+    # Shipped lines and polygons are both keyed by ``id``: name the columns
+    # by role then, so the defaults work on the packaged layers.
+    columns = ["line", "polygon"] if index.key == line_key else [line_key, index.key]
     frame = to_storage_crs(lines, name="lines")
     names = _line_keys(frame, line_key, "lines")
     rows: list[tuple[object, object, float]] = []
@@ -113,7 +115,7 @@ def line_length_by_polygon(
             length = _length_km(rest)
             if length > 0:
                 rows.append((name, None, length))
-    return pd.DataFrame(rows, columns=[line_key, index.key, "length_km"])
+    return pd.DataFrame(rows, columns=[*columns, "length_km"])
 
 
 def features_near_lines(

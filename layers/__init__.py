@@ -1,9 +1,20 @@
 """Curated, sourced layers shipped with kzmap, and their catalog."""
 
-from kzmap.layers.catalog import LayerInfo, available_layers, catalog, layer_info, load
-from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
-from kzmap.layers.join import DEFAULT_REGIONS, points_to_regions
-from kzmap.layers.markets import MARKETS, is_market
+from typing import TYPE_CHECKING
+
+from kzmap.geo._lazy import lazy_package
+
+if TYPE_CHECKING:
+    from kzmap.layers.catalog import (
+        LayerInfo,
+        available_layers,
+        catalog,
+        layer_info,
+        load,
+    )
+    from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
+    from kzmap.layers.join import DEFAULT_REGIONS, points_to_regions
+    from kzmap.layers.markets import MARKETS, is_market
 
 __all__ = [
     "DEFAULT_REGIONS",
@@ -18,3 +29,28 @@ __all__ = [
     "load_crosswalk",
     "points_to_regions",
 ]
+
+lazy_package(
+    __name__,
+    {
+        "kzmap.layers.catalog": (
+            "LayerInfo",
+            "available_layers",
+            "catalog",
+            "layer_info",
+            "load",
+        ),
+        "kzmap.layers.crosswalk": (
+            "legacy_to_current",
+            "load_crosswalk",
+        ),
+        "kzmap.layers.join": (
+            "DEFAULT_REGIONS",
+            "points_to_regions",
+        ),
+        "kzmap.layers.markets": (
+            "MARKETS",
+            "is_market",
+        ),
+    },
+)

@@ -6,60 +6,107 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-import geopandas as gpd
-import pandas as pd
+from kzmap.geo.errors import UsageError
+from kzmap.maps._cli_args import (
+    TABLE_SUFFIXES,
+    VECTOR_SUFFIXES,
+    add_read_options,
+    output_file,
+    read_options,
+    unknown_name,
+)
 
-from kzmap.geo import LAT_NAMES, LON_NAMES
-from kzmap.geo.aggregate import Aggregation, aggregate_points
-from kzmap.geo.errors import ReadError, UsageError
-from kzmap.geo.io import read
-from kzmap.geo.join import PolygonIndex, points_in_polygons
-from kzmap.geo.tables import TABLE_FORMATS, write_table
-from kzmap.layers import DEFAULT_REGIONS, load
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+    from kzmap.geo.aggregate import Aggregation
+    from kzmap.geo.join import PolygonIndex
 
 __all__ = ["register"]
 
 #: Inputs with at least this many points get a progress bar on a terminal.
 _PROGRESS_MIN = 1_000_000
-#: Accepted spellings of the coordinate columns of a CSV, lower case.
+#: The packaged layer counted into by default (`kzmap.layers.DEFAULT_REGIONS`).
+_DEFAULT_TO = "regions"
+#: Polygon key columns tried, in order, when --key is not given.
+_KEYS = ("id",)
 
 
-def _read_csv_points(path: Path) -> pd.DataFrame:
-    """Read a CSV with longitude/latitude columns (EPSG:4326) as lon/lat."""
-    try:
-        frame = pd.read_csv(path)
-    except (OSError, ValueError) as err:
-        msg = f"{path}: could not be read as CSV ({err})."
-        raise ReadError(msg) from err
-    lower = {str(c).lower(): c for c in frame.columns}
-    lon = next((lower[n] for n in LON_NAMES if n in lower), None)
-    lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
-    if lon is None or lat is None:
-        msg = (
-            f"{path}: no longitude/latitude columns (expected one of {LON_NAMES} and "
-            f"one of {LAT_NAMES}, EPSG:4326 degrees); found {list(frame.columns)}."
-        )
-        raise ReadError(msg)
-    return frame.rename(columns={lon: "lon", lat: "lat"})
+def _polygon_layers() -> list[str]:
+    """Return the packaged layers whose features are polygons."""
+    from kzmap.layers import available_layers, layer_info
 
-
-def _read_points(path: Path) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Read POINTS: CSV as lon/lat columns, other formats with `kzmap.geo.read`.
-
-    A CSV stays plain columns so millions of rows never become Point objects.
-    """
-    if path.suffix.lower() == ".csv":
-        return _read_csv_points(path)
-    return read(path)
+    return [n for n in available_layers() if layer_info(n).geometry_type == "Polygon"]
 
 
 def _read_polygons(to: str) -> gpd.GeoDataFrame:
-    """Load a packaged layer by name, or read a polygon file."""
-    if Path(to).suffix:
+    """Load the packaged polygon layer `to`, or read `to` as a polygon file."""
+    from kzmap.geo.io import read
+    from kzmap.layers import available_layers, layer_info, load
+
+    if to in available_layers():
+        if layer_info(to).geometry_type != "Polygon":
+            err = unknown_name("--to", to, "polygon layer", _polygon_layers())
+            raise err
+        return load(to)
+    if Path(to).suffix.lower() in VECTOR_SUFFIXES or Path(to).exists():
         return read(to)
-    return load(to)
+    err = unknown_name("--to", to, "packaged polygon layer", _polygon_layers())
+    msg = f"{err} Or give a polygon file ({'/'.join(VECTOR_SUFFIXES)})."
+    raise UsageError(msg)
+
+
+def _columns(frame: pd.DataFrame) -> str:
+    return ", ".join(str(c) for c in frame.columns if c != "geometry")
+
+
+def _polygon_key(args: argparse.Namespace, polygons: gpd.GeoDataFrame) -> str:
+    """Return --key, or the polygons' ``id`` column; else a usage error."""
+    if args.key is not None:
+        if args.key not in polygons.columns:
+            msg = (
+                f"--key {args.key!r}: the polygons of --to {args.to} have no such "
+                f"column; their columns are {_columns(polygons)}."
+            )
+            raise UsageError(msg)
+        return str(args.key)
+    found = [k for k in _KEYS if k in polygons.columns]
+    if not found:
+        msg = (
+            f"the polygons of --to {args.to} have no 'id' column to name the rows; "
+            f"pass --key with one of their columns: {_columns(polygons)}."
+        )
+        raise UsageError(msg)
+    return found[0]
+
+
+def _check_point_columns(args: argparse.Namespace, points: pd.DataFrame) -> None:
+    """Refuse --by/--sum naming no column, or --column naming an existing one."""
+    for flag, column in (("--by", args.by), ("--sum", args.sum)):
+        if column is not None and column not in points.columns:
+            msg = (
+                f"{flag} {column!r}: POINTS ({args.points}) has no such column; "
+                f"its columns are {_columns(points)}."
+            )
+            raise UsageError(msg)
+    if args.labels and args.column in points.columns:
+        msg = (
+            f"--column {args.column!r}: POINTS already has a column of that name; "
+            "pass --column with a new name for the polygon labels."
+        )
+        raise UsageError(msg)
+
+
+def _read_points(args: argparse.Namespace) -> gpd.GeoDataFrame:
+    """Read POINTS with `kzmap.geo.read` (every check, CSV included)."""
+    from kzmap.geo.io import read
+
+    points = read(args.points, **read_options(args))  # type: ignore[arg-type]
+    _check_point_columns(args, points)
+    return points
 
 
 class _Progress:
@@ -94,67 +141,71 @@ def _with_geometry(
     table: pd.DataFrame, polygons: gpd.GeoDataFrame, key: str
 ) -> gpd.GeoDataFrame:
     """Attach each row's polygon so the table can be written as a map layer."""
+    import geopandas as gpd
+
     shapes = polygons[[key, polygons.geometry.name]]
     merged = table.merge(shapes, on=key, how="left", validate="many_to_one")
     return gpd.GeoDataFrame(merged, geometry=polygons.geometry.name, crs=polygons.crs)
 
 
-def _aggregate(
-    args: argparse.Namespace, polygons: gpd.GeoDataFrame, index: PolygonIndex
-) -> Aggregation:
-    keep = (
-        ("name_en",) if "name_en" in polygons.columns and args.key != "name_en" else ()
-    )
-    if args.points.is_dir():
-        from kzmap.geo.scale import aggregate_dataset  # noqa: PLC0415 (dask)
+def _aggregate(args: argparse.Namespace, index: PolygonIndex) -> Aggregation:
+    from kzmap.layers.join import points_to_regions
 
+    if args.points.is_dir():
+        from kzmap.geo.scale import aggregate_dataset  # dask
+
+        columns = index.attributes.columns
+        keep = ("name_en",) if "name_en" in columns and index.key != "name_en" else ()
         return aggregate_dataset(
             args.points, polygons=index, by=args.by, sum=args.sum, keep=keep
         )
-    points = _read_points(args.points)
-    return aggregate_points(
+    points = _read_points(args)
+    return points_to_regions(
         points,
-        polygons=index,
+        regions=index,
         by=args.by,
         sum=args.sum,
-        keep=keep,
         progress=_progress(args, len(points)),
     )
 
 
+def _labels(args: argparse.Namespace, index: PolygonIndex, inputs: list[Path]) -> int:
+    from kzmap.geo.join import points_in_polygons
+    from kzmap.geo.tables import write_table
+
+    if args.points.is_dir():
+        msg = "--labels needs one POINTS file, not a dataset folder."
+        raise UsageError(msg)
+    labelled = points_in_polygons(
+        _read_points(args), polygons=index, column=args.column
+    )
+    missing = int(labelled[args.column].isna().sum())
+    if missing:
+        print(
+            f"kzmap: note: {missing:,} points lie outside every polygon "
+            f"(their {args.column!r} is empty).",
+            file=sys.stderr,
+        )
+    print(write_table(labelled, args.output, inputs=inputs))
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
-    suffix = args.output.suffix.lower()
-    if suffix not in TABLE_FORMATS:
-        msg = f"-o {str(args.output)!r}: use one of {', '.join(TABLE_FORMATS)}."
+    from kzmap.geo.join import PolygonIndex
+    from kzmap.geo.tables import write_table
+
+    if args.output.resolve() == args.points.resolve():
+        msg = f"-o {str(args.output)!r}: it is also an input (POINTS); choose another."
         raise UsageError(msg)
     polygons = _read_polygons(args.to)
-    index = PolygonIndex(polygons, key=args.key)
+    index = PolygonIndex(polygons, key=_polygon_key(args, polygons))
     inputs = [args.points] if args.points.is_file() else []
     if args.labels:
-        if args.points.is_dir():
-            msg = "--labels needs one points file, not a dataset folder."
-            raise UsageError(msg)
-        points = _read_points(args.points)
-        labelled = points_in_polygons(points, polygons=index, column=args.column)
-        if suffix in (".gpkg", ".geojson") and "lon" in labelled.columns:
-            labelled = gpd.GeoDataFrame(
-                labelled,
-                geometry=gpd.points_from_xy(labelled["lon"], labelled["lat"]),
-                crs=4326,
-            )
-        missing = int(labelled[args.column].isna().sum())
-        if missing:
-            print(
-                f"kzmap: note: {missing:,} points lie outside every polygon "
-                f"(their {args.column!r} is empty).",
-                file=sys.stderr,
-            )
-        print(write_table(labelled, args.output, inputs=inputs))
-        return 0
-    result = _aggregate(args, polygons, index)
+        return _labels(args, index, inputs)
+    result = _aggregate(args, index)
     table = result.table
-    if suffix in (".gpkg", ".geojson"):
-        table = _with_geometry(table, polygons, args.key)
+    if args.output.suffix.lower() in (".gpkg", ".geojson"):
+        table = _with_geometry(table, polygons, index.key)
     if result.outside_count:
         print(f"kzmap: note: {result.summary()}", file=sys.stderr)
     print(write_table(table, args.output, inputs=inputs))
@@ -177,24 +228,34 @@ def register(sub: Any) -> None:
         "points",
         type=Path,
         metavar="POINTS",
-        help="points: .geojson/.gpkg/.shp, a .csv with lon/lat columns "
-        "(EPSG:4326), or a folder of Parquet files (dask engine)",
+        help="points: any file kzmap reads ("
+        + ", ".join(VECTOR_SUFFIXES)
+        + "; a CSV needs lon/lat columns, see --lon/--lat/--crs), "
+        "or a folder of Parquet files (dask engine)",
     )
     parser.add_argument(
         "--to",
-        default=DEFAULT_REGIONS,
+        default=_DEFAULT_TO,
         metavar="LAYER|FILE",
-        help="polygons: a packaged layer or a polygon file "
-        f"(default {DEFAULT_REGIONS})",
+        help="polygons: a packaged polygon layer (see kzmap layers) or a polygon "
+        f"file (default {_DEFAULT_TO})",
     )
-    parser.add_argument("--key", default="id", help="polygon column naming rows")
+    parser.add_argument(
+        "--key",
+        default=None,
+        metavar="COLUMN",
+        help="polygon column naming the rows (default: id)",
+    )
     parser.add_argument("--by", metavar="COLUMN", help="split counts by this column")
     parser.add_argument("--sum", metavar="COLUMN", help="also total this column")
     parser.add_argument(
         "--labels", action="store_true", help="write each point with its label"
     )
     parser.add_argument(
-        "--column", default="region_id", help="label column for --labels"
+        "--column",
+        default="region_id",
+        metavar="NAME",
+        help="new column holding each point's label, for --labels",
     )
     parser.add_argument(
         "--progress",
@@ -205,8 +266,9 @@ def register(sub: Any) -> None:
     parser.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=output_file(*TABLE_SUFFIXES),
         required=True,
-        help="output file: " + ", ".join(TABLE_FORMATS),
+        help="output file: " + ", ".join(TABLE_SUFFIXES),
     )
+    add_read_options(parser, what="points")
     parser.set_defaults(func=_run)

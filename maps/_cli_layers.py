@@ -6,8 +6,6 @@ import json
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from kzmap.layers import catalog
-
 if TYPE_CHECKING:
     import argparse
 
@@ -15,6 +13,8 @@ __all__ = ["register"]
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kzmap.layers.catalog import catalog
+
     infos = catalog()
     if args.format == "json":
         print(json.dumps([asdict(i) for i in infos], ensure_ascii=False, indent=2))

@@ -2,32 +2,90 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kzmap.geo.errors import UsageError
-from kzmap.maps.build import focus_bounds, read_user_layer, save
-from kzmap.maps.render import DEFAULT_BOUNDS, default_map
-from kzmap.maps.spec import LayerSpec, Spec, find_spec, parse_focus, shipped_specs
+from kzmap.maps._cli_args import (
+    VECTOR_SUFFIXES,
+    bounded_float,
+    output_file,
+    size,
+    unknown_name,
+)
 
 if TYPE_CHECKING:
     import argparse
 
     from kzmap.maps.build import Outputs
+    from kzmap.maps.spec import Focus, Spec
 
-__all__ = ["register"]
+__all__ = ["register", "shipped_specs"]
 
-_SIZE = re.compile(r"^(\d{3,4})x(\d{3,4})$")
+#: A spec layer that is not a packaged layer: the northern route branches.
+_ROUTES = "routes"
 
 
-def _size(text: str) -> tuple[int, int]:
-    match = _SIZE.match(text)
-    if not match:
-        msg = f"--size {text!r}: expected WIDTHxHEIGHT in CSS pixels, e.g. 1280x800"
+def shipped_specs() -> list[str]:
+    """Return the shipped spec names (as `kzmap.maps.spec.shipped_specs`, light)."""
+    from importlib.resources import files
+
+    folder = files("kzmap.maps") / "specs"
+    names = (p.name for p in folder.iterdir())
+    return sorted(n.removesuffix(".toml") for n in names if n.endswith(".toml"))
+
+
+def _region(text: str) -> Focus:
+    """Return the focus of ``--region``, refusing codes no shipped layer has."""
+    from kzmap.layers import available_layers, load
+    from kzmap.maps.spec import SpecError, parse_focus
+
+    try:
+        focus = parse_focus(text)
+    except SpecError:
+        focus = None
+    if focus is None or focus.kind not in {"region", "country"}:
+        msg = (
+            f"--region {text!r}: expected a region code such as KZ-19 or a "
+            "country code such as KZ or UZ (see kzmap layers: regions, countries)."
+        )
         raise UsageError(msg)
-    return int(match[1]), int(match[2])
+    layer = "regions" if focus.kind == "region" else "countries"
+    if layer not in available_layers():
+        return focus
+    frame = load(layer)
+    fields = [f for f in ("id", "iso_3166_2", "iso_a2", "iso_a3") if f in frame]
+    codes = {str(v).upper() for f in fields for v in frame[f].dropna()}
+    if focus.code.upper() not in codes:
+        kind = "region" if layer == "regions" else "country"
+        err = unknown_name("--region", text, kind, sorted(frame["id"].astype(str)))
+        raise err
+    return focus
+
+
+def _check_layers(names: list[str]) -> None:
+    from kzmap.layers import available_layers
+
+    known = [*available_layers(), _ROUTES]
+    for name in names:
+        if name not in known:
+            err = unknown_name("--layers", name, "packaged layer", known)
+            raise err
+
+
+def _check_spec_outputs(spec: Spec, args: argparse.Namespace) -> None:
+    """Refuse a spec's [output] files with the wrong extension, before any work."""
+    wanted = {"html": ".html", "png": ".png", "embed": ".html"}
+    given = {"html": args.output, "png": args.png, "embed": args.embed}
+    for key, suffix in wanted.items():
+        path = given[key] or getattr(spec, key)
+        if path is not None and Path(path).suffix.lower() != suffix:
+            msg = (
+                f"--spec {spec.source}: [output] {key} = {str(path)!r} must end "
+                f"in {suffix}."
+            )
+            raise UsageError(msg)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -36,25 +94,37 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         if getattr(args, key) is not None:
             out[key] = getattr(args, key)
     if args.region:
-        out["focus"] = parse_focus(args.region)
+        out["focus"] = _region(args.region)
     if args.size:
-        out["width"], out["height"] = _size(args.size)
+        out["width"], out["height"] = args.size
     if args.scale is not None:
         out["scale"] = args.scale
     return out
 
 
 def _spec_from_args(args: argparse.Namespace) -> Spec:
+    from kzmap.maps.spec import LayerSpec, Spec, find_spec
+
+    if args.spec and not Path(args.spec).is_file():
+        name = str(args.spec).removesuffix(".toml")
+        if name not in shipped_specs():
+            kind = "spec file and no shipped spec"
+            err = unknown_name("--spec", args.spec, kind, shipped_specs())
+            raise err
     added = tuple(LayerSpec(path=Path(p)) for p in args.add)
     if args.spec:
         spec = find_spec(args.spec)
         return replace(spec, layers=spec.layers + added, **_overrides(args))
     names = [n.strip() for n in args.layers.split(",") if n.strip()]
+    _check_layers(names)
     layers = tuple(LayerSpec(name=n, labels=n == "cities") for n in names)
     return Spec(layers=layers + added, **_overrides(args))
 
 
 def _default(args: argparse.Namespace) -> Outputs:
+    from kzmap.maps.build import focus_bounds, read_user_layer, save
+    from kzmap.maps.render import DEFAULT_BOUNDS, default_map
+
     options = _overrides(args)
     extra = [(Path(p).stem, read_user_layer(p)) for p in args.add]
     focus = options.get("focus")
@@ -87,9 +157,11 @@ def _run(args: argparse.Namespace) -> int:
         msg = "--layers cannot be combined with --spec; list layers in the spec."
         raise UsageError(msg)
     if args.spec or args.layers:
-        outputs = save(
-            _spec_from_args(args), html=args.output, png=args.png, embed=args.embed
-        )
+        from kzmap.maps.build import save
+
+        spec = _spec_from_args(args)
+        _check_spec_outputs(spec, args)
+        outputs = save(spec, html=args.output, png=args.png, embed=args.embed)
     else:
         outputs = _default(args)
     for path in (outputs.html, outputs.embed, outputs.png):
@@ -112,7 +184,10 @@ def register(sub: Any) -> None:
         "--list-specs", action="store_true", help="list the shipped specs and exit"
     )
     parser.add_argument(
-        "-o", "--output", type=Path, help="output HTML file (default: kazakhstan.html)"
+        "-o",
+        "--output",
+        type=output_file(".html"),
+        help="output HTML file (default: kazakhstan.html)",
     )
     parser.add_argument(
         "--layers", help="comma-separated packaged layers to draw (default: all)"
@@ -122,7 +197,9 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="FILE",
-        help="draw a layer of your own (.geojson/.gpkg/.shp); repeatable",
+        help="draw a layer of your own, any format kzmap reads ("
+        + ", ".join(VECTOR_SUFFIXES)
+        + "; CSV with lon/lat columns); repeatable",
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"
@@ -136,12 +213,23 @@ def register(sub: Any) -> None:
     parser.add_argument("--lang", choices=("en", "ru", "kk"), help="map language")
     parser.add_argument("--title", help="title shown on the map")
     parser.add_argument("--subtitle", help="subtitle shown under the title")
-    parser.add_argument("--png", type=Path, help="also write a PNG screenshot here")
     parser.add_argument(
-        "--scale", type=float, help="PNG device scale factor (2 for print)"
+        "--png", type=output_file(".png"), help="also write a PNG screenshot here"
     )
-    parser.add_argument("--size", help="PNG/embed size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument(
-        "--embed", type=Path, metavar="FILE", help="also write an embeddable fragment"
+        "--scale",
+        type=bounded_float(0, 4, low_open=True),
+        help="PNG device scale factor, up to 4 (2 for print)",
+    )
+    parser.add_argument(
+        "--size",
+        type=size,
+        help="PNG/embed size WIDTHxHEIGHT in CSS pixels (default 1280x800)",
+    )
+    parser.add_argument(
+        "--embed",
+        type=output_file(".html"),
+        metavar="FILE",
+        help="also write an embeddable fragment (.html)",
     )
     parser.set_defaults(func=_run)

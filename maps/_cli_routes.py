@@ -10,24 +10,14 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from kzmap.geo.errors import DataWarning, LayerNotFoundError, UsageError
-from kzmap.layers import available_layers, load
-from kzmap.routes import (
-    border_crossings,
-    branch_ids,
-    exposure,
-    length_by_polygon,
-    load_routes,
-    read_route,
-    route_length_km,
-)
+from kzmap.geo.errors import UsageError
+from kzmap.maps._cli_args import bounded_float
 
 if TYPE_CHECKING:
     import argparse
 
     import geopandas as gpd
+    import pandas as pd
 
 __all__ = ["register", "route_stats_tables"]
 
@@ -41,6 +31,8 @@ _OUTSIDE = "(outside)"
 
 def _clean(value: object) -> object:
     """JSON/CSV-safe cell: NaN and pandas NA become None, numpy scalars plain."""
+    import pandas as pd
+
     if value is None or value is pd.NA:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -50,6 +42,8 @@ def _clean(value: object) -> object:
 
 def _emit(frame: pd.DataFrame, fmt: str, *, title: str | None = None) -> None:
     """Print `frame` as an aligned table or CSV (JSON is handled by the caller)."""
+    import pandas as pd
+
     records = [[_clean(v) for v in row] for row in frame.itertuples(index=False)]
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -75,6 +69,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, object]]:
 
 
 def _run_routes(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from kzmap.routes import load_routes, route_length_km
+
     routes = load_routes()
     table = pd.DataFrame(
         {
@@ -94,6 +92,8 @@ def _run_routes(args: argparse.Namespace) -> int:
 
 def _target_routes(target: str | None) -> gpd.GeoDataFrame:
     """Return the packaged branches, one branch by id, or a user's route file."""
+    from kzmap.routes import branch_ids, load_routes, read_route
+
     routes = load_routes()
     if target is None:
         return routes
@@ -111,6 +111,9 @@ def _target_routes(target: str | None) -> gpd.GeoDataFrame:
 
 
 def _polygons(by: str) -> tuple[gpd.GeoDataFrame, str, str]:
+    from kzmap.geo.errors import LayerNotFoundError
+    from kzmap.layers import available_layers, load
+
     layer, key, name = _BY[by]
     if layer not in available_layers():
         msg = (
@@ -156,6 +159,10 @@ def route_stats_tables(
         ``crossing_id``, ``crossing`` (its English name) and ``crossing_km``
         (distance from the passage to that crossing).
     """
+    import pandas as pd
+
+    from kzmap.routes import border_crossings, length_by_polygon
+
     lengths = length_by_polygon(routes, polygons, by=by)
     names: dict[object, object] = {}
     if name_column and name_column in polygons.columns:
@@ -189,6 +196,8 @@ def route_stats_tables(
 def _exposure_table(
     routes: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, key: str, name: str, km: float
 ) -> pd.DataFrame:
+    from kzmap.routes import exposure
+
     table = exposure(routes, polygons, buffer_km=km, by=key)
     names = dict(zip(polygons[key], polygons[name], strict=True))
     table.insert(2, "name", [names.get(p, "") for p in table["polygon"]])
@@ -201,6 +210,8 @@ def _exposure_table(
 
 def _warn_outside(lengths: pd.DataFrame) -> None:
     """Warn when a route runs outside every polygon (sea, or beyond the layer)."""
+    from kzmap.geo.errors import DataWarning
+
     outside = lengths[(lengths["polygon"] == _OUTSIDE) & (lengths["length_km"] > 0)]
     for route, km in zip(outside["route"], outside["length_km"], strict=True):
         warnings.warn(
@@ -212,6 +223,9 @@ def _warn_outside(lengths: pd.DataFrame) -> None:
 
 
 def _run_stats(args: argparse.Namespace) -> int:
+    from kzmap.layers import available_layers, load
+    from kzmap.routes import branch_ids
+
     routes = _target_routes(args.target)
     polygons, key, name = _polygons(args.by)
     tables: dict[str, pd.DataFrame] = {}
@@ -277,7 +291,7 @@ def register(sub: Any) -> None:
     )
     stats.add_argument(
         "--buffer-km",
-        type=float,
+        type=bounded_float(0, 1000, low_open=True),
         default=50.0,
         help="distance from the route for --table exposure, in km (default 50)",
     )

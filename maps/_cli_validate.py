@@ -6,8 +6,6 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from kzmap.geo.validate import validate_file
-
 if TYPE_CHECKING:
     import argparse
 
@@ -44,6 +42,8 @@ def _summary(report: ValidationReport) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kzmap.geo.validate import validate_file
+
     options: dict[str, Any] = {
         "layer": args.layer,
         "engine": args.engine,

@@ -46,8 +46,19 @@ def test_line_key_problems(zones) -> None:
     )
     with pytest.raises(DataError, match=r"'id' values must be unique"):
         line_length_by_polygon(lines, polygons=zones, key="zone")
-    with pytest.raises(UsageError, match=r"both 'zone'"):
-        line_length_by_polygon(lines, polygons=zones, key="zone", line_key="zone")
+    with pytest.raises(UsageError, match=r"no column 'nope'"):
+        line_length_by_polygon(lines, polygons=zones, key="zone", line_key="nope")
+
+
+def test_same_key_name_gives_line_and_polygon_columns(zones) -> None:
+    # Shipped routes and polygons are both keyed by "id" (issue 15).
+    lines = gpd.GeoDataFrame(
+        {"id": ["r"]}, geometry=[LineString([(69, 45), (75, 45)])], crs=4326
+    )
+    polygons = zones.rename(columns={"zone": "id"})
+    out = line_length_by_polygon(lines, polygons=polygons)
+    assert list(out.columns) == ["line", "polygon", "length_km"]
+    assert set(out["line"]) == {"r"}
 
 
 def test_features_near_lines_uses_metric_distance() -> None:

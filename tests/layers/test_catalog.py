@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 import geopandas as gpd
 import pytest
 
@@ -51,3 +53,49 @@ def test_catalog_counts_features_and_names_sources() -> None:
     assert "geokz" in entries["countries"].sources[0]
     assert "Natural Earth" in entries["countries"].sources[1]
     assert "not for border demarcation" in entries["countries"].disclaimer
+
+
+@pytest.mark.parametrize("name", available_layers())
+def test_shipped_fast_path_equals_the_checked_reader(name: str) -> None:
+    from importlib.resources import as_file, files
+
+    from pandas.testing import assert_frame_equal
+
+    from kzmap.geo import read_vector
+    from kzmap.layers.catalog import read_shipped
+
+    with as_file(files("kzmap.layers") / "data" / f"{name}.geojson") as path:
+        assert_frame_equal(read_shipped(path), read_vector(path))
+
+
+def test_load_returns_an_independent_copy() -> None:
+    first = load("countries")
+    first.loc[first.index[0], "id"] = "changed"
+    first.loc[first.index[0], "geometry"] = None
+    again = load("countries")
+    assert "changed" not in again["id"].tolist()
+    assert again.geometry.notna().all()
+
+
+def test_render_reads_each_packaged_layer_once(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections import Counter
+    from pathlib import Path
+
+    from kzmap.maps.cli import main
+
+    module = sys.modules["kzmap.layers.catalog"]
+    module._cached.cache_clear()
+    module._shape.cache_clear()
+    reads: Counter[str] = Counter()
+    real = module.read_shipped
+
+    def counting(path):
+        reads[Path(path).stem] += 1
+        return real(path)
+
+    monkeypatch.setattr(module, "read_shipped", counting)
+    assert main(["render", "-o", str(tmp_path / "m.html")]) == 0
+    assert reads, "render read no packaged layer through the loader"
+    assert max(reads.values()) == 1, reads

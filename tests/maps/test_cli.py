@@ -118,12 +118,16 @@ def test_list_specs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "saryagash_tunnels" in capsys.readouterr().out.split()
 
 
-def test_missing_layer_exits_1_listing_layers(
+def test_unknown_layer_is_a_usage_error_listing_layers(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code = main(["render", "--layers", "nope", "-o", str(tmp_path / "x.html")])
-    assert code == 1
-    assert "No packaged layer named 'nope'. Available: " in capsys.readouterr().err
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "--layers 'nope': no such packaged layer; choose one of: " in err
+    assert "countries" in err
+    assert "routes" in err
+    assert not (tmp_path / "x.html").exists()
 
 
 def test_bad_spec_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,3 +179,113 @@ def test_closed_output_pipe_is_quiet(
 
         monkeypatch.setattr(sys, "stdout", _HungUp())
         assert main(["routes"]) == 141
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["-o", "x.pdf"], "argument -o/--output: 'x.pdf' must end in .html"),
+        (["--png", "x.jpg"], "argument --png: 'x.jpg' must end in .png"),
+        (["--embed", "x.txt"], "argument --embed: 'x.txt' must end in .html"),
+        (["--scale", "-1"], "argument --scale: expected a number in (0, 4]"),
+        (["--scale", "nan"], "argument --scale: expected a number in (0, 4]"),
+        (["--size", "10x10"], "argument --size: expected WIDTHxHEIGHT"),
+        (["--size", "big"], "argument --size: expected WIDTHxHEIGHT"),
+    ],
+)
+def test_render_options_checked_before_any_work(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["render", *args])
+    assert exit_info.value.code == 2
+    assert expected in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--region", "KZ-99"], "--region 'KZ-99': no such region; choose one of: "),
+        (["--region", "ZZ"], "--region 'ZZ': no such country; choose one of: "),
+        (["--region", "north"], "--region 'north': expected a region code"),
+        (["--spec", "nope"], "--spec 'nope': no such spec file and no shipped spec"),
+    ],
+)
+def test_unknown_names_are_usage_errors_with_choices(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    expected: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", *args]) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "<spec>" not in err
+    assert "<focus>" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_add_help_lists_every_readable_format(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["render", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for suffix in (".geojson", ".gpkg", ".shp", ".zip", ".parquet", ".csv"):
+        assert suffix in out.split("--add FILE")[-1].split("--region")[0]
+
+
+def test_cli_constants_match_the_library() -> None:
+    from kzmap.geo import FORMATS
+    from kzmap.geo.tables import TABLE_FORMATS
+    from kzmap.layers import DEFAULT_REGIONS
+    from kzmap.maps import _cli_args, _cli_join, _cli_render
+    from kzmap.maps.spec import shipped_specs
+
+    assert tuple(TABLE_FORMATS) == _cli_args.TABLE_SUFFIXES
+    assert _cli_join._DEFAULT_TO == DEFAULT_REGIONS
+    assert _cli_render.shipped_specs() == shipped_specs()
+    assert tuple(FORMATS) == _cli_args.VECTOR_SUFFIXES
+
+
+def test_messages_name_flags_not_python_keywords(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text("lon,lat,kind\n43.2,76.9,a\n51.2,71.4,b\n", encoding="utf-8")
+    out = str(tmp_path / "x.html")
+    assert main(["render", "--add", str(swapped), "-o", out]) == 1
+    err = capsys.readouterr().err
+    assert "aoi=None" not in err
+    assert "lon=" not in err
+    assert "--no-aoi" in err
+    assert "kzmap validate" in err  # render itself has no --no-aoi
+    ok = tmp_path / "ok.csv"
+    ok.write_text("lon,lat,kind\n76.9,43.2,a\n", encoding="utf-8")
+    argv = ["join", str(ok), "--sum", "kind", "-o", str(tmp_path / "o.csv")]
+    assert main(argv) == 1  # a DataError of the data, not of the options
+    err = capsys.readouterr().err
+    assert "--sum 'kind': cannot sum the column" in err
+    assert "pandas" not in err
+
+
+def test_spec_output_extension_checked_before_any_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = tmp_path / "s.toml"
+    html = (tmp_path / "s.html").as_posix()
+    spec.write_text(
+        f'[[layers]]\nname = "countries"\n[output]\nhtml = "{html}"\npng = "s.jpg"\n',
+        encoding="utf-8",
+    )
+    assert main(["render", "--spec", str(spec)]) == 2
+    assert "[output] png = 's.jpg' must end in .png" in capsys.readouterr().err
+    assert not (tmp_path / "s.html").exists()

@@ -107,12 +107,20 @@ def test_join_errors(tmp_path, regions_file, points_csv, capsys) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
     assert main(["join", str(bad), "--to", str(regions_file), "-o", "x.csv"]) == 1
-    assert "no longitude/latitude columns" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "found no longitude column" in err
+    assert "Pass --lon and --lat" in err
     argv = ["join", str(points_csv), "--to", str(regions_file)]
-    assert main([*argv, "-o", str(tmp_path / "x.txt")]) == 2
-    assert "use one of .csv, .parquet, .gpkg, .geojson" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "-o", str(tmp_path / "x.txt")])
+    assert exit_info.value.code == 2
+    assert "must end in .csv or .parquet or .gpkg or .geojson" in (
+        capsys.readouterr().err
+    )
     assert main([*argv, "--by", "nope", "-o", str(tmp_path / "x.csv")]) == 2
-    assert "`points` has no column 'nope'" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--by 'nope': POINTS" in err
+    assert "its columns are market, kg" in err
     assert main([*argv, "-o", str(points_csv)]) == 2
     assert "it is also an input" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
@@ -124,3 +132,73 @@ def test_join_default_regions(tmp_path, points_csv) -> None:
     table = pd.read_csv(out)
     assert len(table) == 20
     assert table["count"].sum() == 3  # the fourth point lies in Uzbekistan
+
+
+def test_join_swapped_csv_fails_as_validate_does(tmp_path, capsys) -> None:
+    swapped = tmp_path / "swapped.csv"
+    swapped.write_text("lon,lat\n43.2,76.9\n51.2,71.4\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert main(["validate", str(swapped)]) == 1
+    assert "crs.swapped" in capsys.readouterr().out
+    assert main(["join", str(swapped), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "lon and lat swapped" in err
+    assert "--no-aoi" in err
+    assert "aoi=None" not in err
+    assert not out.exists()
+
+
+def test_join_csv_row_errors_name_the_line(tmp_path, capsys) -> None:
+    bad = tmp_path / "bad_rows.csv"
+    bad.write_text("lon,lat\n76.9,43.2\n76,9,43.2\n", encoding="utf-8")
+    assert main(["join", str(bad), "-o", str(tmp_path / "o.csv")]) == 1
+    assert "line" in capsys.readouterr().err
+
+
+def test_join_one_coordinate_column_per_axis(tmp_path, capsys) -> None:
+    twice = tmp_path / "twice.csv"
+    twice.write_text("lon,x,lat\n76.9,76.9,43.2\n", encoding="utf-8")
+    assert main(["join", str(twice), "-o", str(tmp_path / "o.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "several ('lon', 'x') longitude column" in err
+    argv = ["join", str(twice), "--lon", "x", "-o", str(tmp_path / "o.csv")]
+    assert main(argv) == 0
+
+
+@pytest.mark.parametrize("layer", ["countries", "regions", "regions_legacy"])
+def test_join_to_any_packaged_polygon_layer(tmp_path, points_csv, layer) -> None:
+    out = tmp_path / "out.csv"
+    assert main(["join", str(points_csv), "--to", layer, "-o", str(out)]) == 0
+    assert pd.read_csv(out)["count"].sum() >= 3
+
+
+def test_join_to_unknown_or_non_polygon_layer_lists_polygon_layers(
+    tmp_path, points_csv, capsys
+) -> None:
+    out = str(tmp_path / "out.csv")
+    assert main(["join", str(points_csv), "--to", "nope", "-o", out]) == 2
+    err = capsys.readouterr().err
+    assert "--to 'nope': no such packaged polygon layer; choose one of: " in err
+    assert "countries" in err
+    assert "cities" not in err.split("choose one of:")[1]
+    assert main(["join", str(points_csv), "--to", "cities", "-o", out]) == 2
+    assert "--to 'cities': no such polygon layer" in capsys.readouterr().err
+
+
+def test_join_key_detection_and_errors(tmp_path, points_csv, capsys) -> None:
+    districts = tmp_path / "my_districts.gpkg"
+    gpd.GeoDataFrame(
+        {"district": ["A", "B"], "name_en": ["Alpha", "Beta"]},
+        geometry=[box(76, 43, 77, 44), box(77, 43, 80, 46)],
+        crs=4326,
+    ).to_file(districts, driver="GPKG")
+    out = tmp_path / "out.gpkg"
+    argv = ["join", str(points_csv), "--to", str(districts), "-o", str(out)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "have no 'id' column" in err
+    assert "pass --key with one of their columns: district, name_en" in err
+    assert main([*argv, "--key", "nope"]) == 2
+    assert "--key 'nope'" in capsys.readouterr().err
+    assert main([*argv, "--key", "district"]) == 0
+    assert gpd.read_file(out)["count"].tolist() == [2, 1]  # a border point: "A"

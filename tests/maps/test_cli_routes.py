@@ -149,8 +149,11 @@ def test_route_stats_exposure_csv(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_route_stats_bad_buffer_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["route-stats", "NR-D", "--table", "exposure", "--buffer-km", "-3"]
-    assert main(args) == 2
-    assert "`buffer_km` must be a number of km" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --buffer-km: expected a number in (0, 1000], got '-3'" in err
 
 
 def test_route_stats_names_the_crossing_of_each_passage(
