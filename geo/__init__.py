@@ -35,6 +35,7 @@ from kzmap.geo.join import PolygonIndex, label_points, points_in_polygons
 from kzmap.geo.lines import features_near_lines, line_length_by_polygon
 from kzmap.geo.output import (
     VECTOR_OUTPUTS,
+    OutputSet,
     write_atomic,
     write_bytes_atomic,
     write_text_atomic,
@@ -64,6 +65,7 @@ __all__ = [
     "KzmapWarning",
     "LayerNotFoundError",
     "OutputError",
+    "OutputSet",
     "PolygonIndex",
     "Problem",
     "ReadError",

@@ -16,7 +16,9 @@ and normalises dtypes afterwards.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -28,9 +30,11 @@ import geopandas as gpd
 
 from kzmap.geo._checks import CENTRAL_ASIA, check_frame
 from kzmap.geo._geojson import clean_geojson
-from kzmap.geo._gpkg import check_gpkg_text
+from kzmap.geo._gpkg import check_gpkg_file, check_gpkg_layer
 from kzmap.geo._options import (
     DEFAULT_ENGINE,
+    DEFAULT_MAX_GEOMETRY_BYTES,
+    DEFAULT_MAX_SECONDS,
     Engine,
     ReadOptions,
     apply_user_crs,
@@ -43,6 +47,7 @@ from kzmap.geo._shapefile import (
     compare_counts,
     extract_zipped_shapefile,
     gdal_encoding,
+    lost_records,
     require_sidecars,
     shapefile_encoding,
 )
@@ -66,6 +71,8 @@ __all__ = [
     "DEFAULT_ENGINE",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_FEATURES",
+    "DEFAULT_MAX_GEOMETRY_BYTES",
+    "DEFAULT_MAX_SECONDS",
     "FORMATS",
     "Engine",
     "list_layers",
@@ -75,6 +82,7 @@ __all__ = [
 
 
 _MAX_LAYERS = 1000
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
 
 
@@ -114,10 +122,12 @@ def list_layers(
     p = require_local_file(path, log, max_bytes=DEFAULT_MAX_BYTES)
     if detect_format(p, log) != "gpkg":
         return [p.stem]
-    return _gpkg_layers(p, check_engine(engine, log), log)
+    return _gpkg_layers(p, check_engine(engine, log), log, DEFAULT_MAX_SECONDS)
 
 
-def _gpkg_layers(path: Path, engine: Engine, log: ProblemLog) -> list[str]:
+def _gpkg_layers(
+    path: Path, engine: Engine, log: ProblemLog, max_seconds: float
+) -> list[str]:
     with path.open("rb") as fh:
         fh.seek(68)
         app_id = fh.read(4)
@@ -127,6 +137,7 @@ def _gpkg_layers(path: Path, engine: Engine, log: ProblemLog) -> list[str]:
             f"the SQLite file is not a GeoPackage (application_id {app_id!r}); "
             "kzmap opens only GeoPackages, not other SQLite databases.",
         )
+    check_gpkg_file(path, log, max_seconds=max_seconds)
     try:
         if engine == "fiona":
             import fiona  # noqa: PLC0415
@@ -180,6 +191,35 @@ def _engine_read(
     return frame
 
 
+def _utf8(text: str, source_index: list[int], log: ProblemLog) -> bytes:
+    """Encode the cleaned GeoJSON; a lone UTF-16 surrogate is a located error."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    features = json.loads(text).get("features", [])
+    for position, feat in enumerate(features):
+        props = feat.get("properties") or {}
+        for key, value in props.items():
+            for part, what in ((key, "its name"), (value, "its value")):
+                if isinstance(part, str) and _SURROGATE.search(part):
+                    log.add(
+                        "encoding.surrogate",
+                        f"{what} holds a lone UTF-16 surrogate escape (such as "
+                        "\\ud800), which is not text in any encoding; fix the "
+                        "escape in the file.",
+                        feature=source_index[position],
+                        field=_SURROGATE.sub("\ufffd", key),
+                    )
+    log.raise_errors()
+    log.fail(
+        "encoding.surrogate",
+        "the file holds lone UTF-16 surrogate escapes (such as \\ud800), "
+        "which are not text; fix them in the file.",
+    )
+    return b""  # not reached: log.fail raises
+
+
 def _read_geojson(
     path: Path, log: ProblemLog, opts: ReadOptions
 ) -> tuple[gpd.GeoDataFrame, int]:
@@ -194,7 +234,10 @@ def _read_geojson(
         log.layer = clean.layer
     frame = (
         _engine_read(
-            BytesIO(clean.text.encode("utf-8")), log, opts.engine, DATE_AS_STRING="YES"
+            BytesIO(_utf8(clean.text, clean.source_index, log)),
+            log,
+            opts.engine,
+            DATE_AS_STRING="YES",
         )
         if clean.source_index
         else gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS)
@@ -211,17 +254,27 @@ def _read_gdal_file(
     path: Path, log: ProblemLog, opts: ReadOptions, *, fmt: str
 ) -> tuple[gpd.GeoDataFrame, int]:
     kwargs: dict[str, Any] = {}
+    total, lost = 0, list[int]()
     if fmt == "gpkg":
         kwargs["layer"] = choose_layer(
-            _gpkg_layers(path, opts.engine, log), opts.layer, log
+            _gpkg_layers(path, opts.engine, log, opts.max_seconds), opts.layer, log
         )
         log.layer = str(kwargs["layer"])
-        check_gpkg_text(path, log.layer, log)
+        check_gpkg_layer(
+            path,
+            log.layer,
+            log,
+            max_seconds=opts.max_seconds,
+            max_geometry_bytes=opts.max_geometry_bytes,
+        )
         log.raise_errors()
     else:
         prj = require_sidecars(path, log)
         codec = shapefile_encoding(path, opts.encoding)
         check_dbf_text(path, codec, log)
+        total, lost = lost_records(path, log)
+        if lost and not opts.lenient:
+            log.add("read.truncated", _truncated(total, lost, kept=False))
         log.raise_errors()
         kwargs["encoding"] = gdal_encoding(codec)
         if prj is None and opts.crs is None:
@@ -239,7 +292,15 @@ def _read_gdal_file(
             f"limit of {opts.max_features}; pass a larger `max_features=`.",
         )
     if fmt == "shp":
-        compare_counts(path, len(frame), log)
+        if not lost:
+            compare_counts(path, len(frame), log)
+        else:  # only reached with `lenient`: keep what is readable, say so once
+            frame = frame.drop(index=[i for i in lost if i in frame.index])
+            log.add(
+                "shapefile.truncated",
+                _truncated(total, lost, kept=True),
+                severity="warning",
+            )
     if frame.crs is None and opts.crs is None:
         log.fail(
             "crs.missing",
@@ -247,6 +308,21 @@ def _read_gdal_file(
             "Set it in the file, or pass `crs=` if you know it.",
         )
     return apply_user_crs(frame, opts, log, declared=frame.crs is not None), len(frame)
+
+
+def _truncated(total: int, lost: list[int], *, kept: bool) -> str:
+    first = ", ".join(str(i) for i in lost[:5]) + (" …" if len(lost) > 5 else "")
+    head = (
+        f"the Shapefile is truncated: {len(lost)} of its {total} records "
+        f"(features {first}) lie past the end of its .shp or .dbf"
+    )
+    if kept:
+        return f"{head}; kept the {total - len(lost)} readable features (lenient)."
+    return (
+        f"{head}, so only {total - len(lost)} are readable. Re-export the "
+        "Shapefile, or pass `lenient=True` (CLI: --lenient) to keep the "
+        "readable features."
+    )
 
 
 def _read_any(
@@ -299,6 +375,9 @@ def read(
     max_features: int = DEFAULT_MAX_FEATURES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     aoi: tuple[float, float, float, float] | None = CENTRAL_ASIA,
+    lenient: bool = False,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    max_geometry_bytes: int = DEFAULT_MAX_GEOMETRY_BYTES,
 ) -> gpd.GeoDataFrame:
     r"""
     Read a user's vector file, check it, and return it in EPSG:4326.
@@ -343,6 +422,18 @@ def read(
         Expected extent (west, south, east, north) in lon/lat degrees, used
         to detect swapped lon/lat; default Central Asia (43-90 E, 30-57.5 N);
         None turns the check off.
+    lenient
+        If True, a truncated Shapefile gives the records that are still
+        readable and one warning saying how many were lost; by default it is
+        an error.
+    max_seconds
+        Wall-clock budget for kzmap's SQLite checks of a GeoPackage layer
+        (default 10 s). A layer that is a view over a recursive query is
+        refused outright; one whose checks take longer is refused, so an
+        untrusted GeoPackage cannot keep the reader busy for ever.
+    max_geometry_bytes
+        Refuse a GeoPackage whose largest geometry blob is bigger than this
+        (default 64 MiB); checked with SQL before GDAL decodes anything.
 
     Returns
     -------
@@ -387,6 +478,9 @@ def read(
         max_features=max_features,
         max_bytes=max_bytes,
         aoi=aoi,
+        lenient=lenient,
+        max_seconds=max_seconds,
+        max_geometry_bytes=max_geometry_bytes,
     )
     result = read_checked(path, opts)
     result.log.raise_errors()
