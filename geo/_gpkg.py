@@ -9,7 +9,7 @@ a wall-clock budget (a progress handler interrupts any query past it):
   ever; such files are refused before GDAL touches them.
 - The chosen layer's rows are counted and its largest geometry blob is
   measured with ``length(geom)`` (which reads no blob content); a layer over
-  the time budget or with a blob over the size cap is refused.
+  the time budget, the feature limit or the blob size cap is refused.
 - Its TEXT values must be valid UTF-8.
 """
 
@@ -104,10 +104,14 @@ def check_gpkg_layer(
     log: ProblemLog,
     *,
     max_seconds: float,
+    max_features: int,
     max_geometry_bytes: int,
 ) -> None:
     """
     Check `layer` within `max_seconds`: row count, geometry sizes, UTF-8 text.
+
+    The row count is compared with `max_features` here, before GDAL reads a
+    single row (a small file can hold a view of 10^8 rows).
 
     pyogrio raises on a non-UTF-8 value without naming it, and fiona silently
     returns None; checking the bytes here gives both engines the same,
@@ -118,10 +122,17 @@ def check_gpkg_layer(
             "SELECT column_name FROM gpkg_geometry_columns WHERE table_name = ?",
             (layer,),
         ).fetchone()
+        geom = _quote(str(row[0])) if row is not None else "NULL"
+        query = f"SELECT count(*), max(length({geom})) FROM {_quote(layer)}"
+        count, biggest = con.execute(query).fetchone()
+        if count > max_features:
+            log.fail(
+                "limit.features",
+                f"the layer has {count} features, over the limit of "
+                f"{max_features}; pass a larger `max_features=`.",
+            )
         if row is not None:
-            geom = _quote(str(row[0]))
-            query = f"SELECT max(length({geom})) FROM {_quote(layer)}"
-            biggest = con.execute(query).fetchone()[0] or 0
+            biggest = biggest or 0
             if biggest > max_geometry_bytes:
                 log.fail(
                     "limit.geometry_bytes",

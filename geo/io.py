@@ -265,6 +265,7 @@ def _read_gdal_file(
             log.layer,
             log,
             max_seconds=opts.max_seconds,
+            max_features=opts.max_features,
             max_geometry_bytes=opts.max_geometry_bytes,
         )
         log.raise_errors()

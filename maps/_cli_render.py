@@ -56,7 +56,7 @@ def _spec_from_args(args: argparse.Namespace) -> Spec:
 
 def _default(args: argparse.Namespace) -> Outputs:
     options = _overrides(args)
-    extra = [(Path(p).stem, read_user_layer(p)) for p in args.add]
+    extra = [(Path(p).stem, read_user_layer(p, lenient=args.lenient)) for p in args.add]
     focus = options.get("focus")
     bounds = focus_bounds(focus, dict(extra)) if focus else DEFAULT_BOUNDS
     m = default_map(
@@ -123,6 +123,11 @@ def register(sub: Any) -> None:
         default=[],
         metavar="FILE",
         help="draw a layer of your own (.geojson/.gpkg/.shp); repeatable",
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="--add: keep the readable records of a truncated Shapefile",
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"

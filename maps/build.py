@@ -47,20 +47,23 @@ _PAD = 0.08
 ROUTES = "routes"
 
 
-def read_user_layer(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+def read_user_layer(
+    path: str | os.PathLike[str], *, lenient: bool = False
+) -> gpd.GeoDataFrame:
     """
     Read one of the user's own layers (``--add FILE``) for drawing.
 
     This is the only place the map code reads a user's file: any format
     `kzmap.geo.read` takes (GeoJSON, GeoPackage, Shapefile or zipped
     Shapefile, GeoParquet, CSV with lon/lat columns), in EPSG:4326.
+    `lenient` keeps the readable records of a truncated Shapefile.
 
     Raises
     ------
     ReadError, CRSError, DataError
         As `kzmap.geo.read`.
     """
-    return read(path)
+    return read(path, lenient=lenient)
 
 
 def require_spec(spec: Spec | str | os.PathLike[str]) -> Spec:

@@ -10,7 +10,7 @@ import warnings
 from importlib.metadata import version
 from typing import TYPE_CHECKING
 
-from kzmap.geo.errors import KzmapError, UsageError
+from kzmap.geo.errors import KzmapError, KzmapWarning, UsageError
 from kzmap.maps import (
     _cli_join,
     _cli_layers,
@@ -61,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     with warnings.catch_warnings():
+        # kzmap's own warnings are messages for the user: always one line each
+        warnings.simplefilter("always", KzmapWarning)
         warnings.showwarning = _show_warning
         return _guarded(args)
 
