@@ -108,8 +108,8 @@ def open_offline(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def full_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB tmpfs: a larger write there fails with ENOSPC, like a full disk."""
-    import shutil  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
+    import shutil
+    import subprocess
 
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a tmpfs needs root and mount(8) (CI runs as root)")

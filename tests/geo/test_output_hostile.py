@@ -12,9 +12,14 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point
 
-from kzmap.geo import OutputError, OutputSet, write_table, write_text_atomic
+from kzmap.geo import (
+    OutputError,
+    OutputSet,
+    UsageError,
+    write_table,
+    write_text_atomic,
+)
 from kzmap.geo._staging import remove_stale_temporaries
-
 
 BIG = "x" * 200_000  # over the 64 KiB tmpfs
 
@@ -37,12 +42,17 @@ def test_disk_full_tables(full_disk: Path, suffix: str) -> None:
     assert list(full_disk.iterdir()) == []
 
 
+def _write_both(a: Path, text_a: str, b: Path, text_b: str) -> None:
+    with OutputSet() as outputs:
+        outputs.stage(a, lambda p: p.write_text(text_a))
+        outputs.stage(b, lambda p: p.write_text(text_b))
+
+
 def test_outputs_all_or_none_on_full_disk(tmp_path: Path, full_disk: Path) -> None:
     ok = tmp_path / "ok.html"
     ok.write_text("previous")
-    with pytest.raises(OutputError, match="No space left"), OutputSet() as outputs:
-        outputs.stage(ok, lambda p: p.write_text("new page"))
-        outputs.stage(full_disk / "embed.html", lambda p: p.write_text(BIG))
+    with pytest.raises(OutputError, match="No space left"):
+        _write_both(ok, "new page", full_disk / "embed.html", BIG)
     assert ok.read_text() == "previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "ok.html"]
     assert list(full_disk.iterdir()) == []
@@ -59,17 +69,15 @@ def test_failed_rename_restores_earlier_outputs(tmp_path: Path, monkeypatch) -> 
         real(src, dst)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", replace)
-    with pytest.raises(OutputError, match=r"b\.html': No space"), OutputSet() as out:
-        out.stage(a, lambda p: p.write_text("new a"))
-        out.stage(b, lambda p: p.write_text("new b"))
+    with pytest.raises(OutputError, match=r"b\.html': No space"):
+        _write_both(a, "new a", b, "new b")
     assert a.read_text() == "old a"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]
 
 
 def test_same_target_twice_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="named as two outputs"), OutputSet() as out:
-        out.stage(tmp_path / "x.html", lambda p: p.write_text("1"))
-        out.stage(tmp_path / "x.html", lambda p: p.write_text("2"))
+    with pytest.raises(UsageError, match="named as two outputs"):
+        _write_both(tmp_path / "x.html", "1", tmp_path / "x.html", "2")
     assert list(tmp_path.iterdir()) == []
 
 

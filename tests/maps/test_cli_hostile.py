@@ -71,8 +71,10 @@ def test_add_with_unknown_crs_names_file_and_code(tmp_path: Path, capsys) -> Non
     )
     assert main(["render", "--add", str(layer), "-o", str(tmp_path / "m.html")]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("kzmap: error: ") and "bad.geojson" in err
-    assert "EPSG:999999" in err and "Traceback" not in err
+    assert err.startswith("kzmap: error: ")
+    assert "bad.geojson" in err
+    assert "EPSG:999999" in err
+    assert "Traceback" not in err
 
 
 def test_warnings_are_single_lines_grouped(tmp_path: Path, capsys) -> None:
@@ -115,7 +117,8 @@ def test_html_and_embed_all_or_none_on_full_disk(
     )
     assert code == 1
     err = capsys.readouterr().err
-    assert err.startswith("kzmap: error: Cannot write") and "No space left" in err
+    assert err.startswith("kzmap: error: Cannot write")
+    assert "No space left" in err
     assert err.count("\n") == 1
     assert not ok.exists()
     assert list(full_disk.iterdir()) == []
@@ -140,4 +143,5 @@ def test_truncated_shapefile_lenient_flag(tmp_path: Path, capsys) -> None:
     assert "--lenient" in capsys.readouterr().err
     assert main(["render", "--lenient", "--add", str(shp), "-o", str(out)]) == 0
     lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 1 and "kept the 16 readable" in lines[0]
+    assert len(lines) == 1
+    assert "kept the 16 readable" in lines[0]
