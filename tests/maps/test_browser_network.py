@@ -75,12 +75,18 @@ def network_violations(trace: str) -> list[str]:
 
 
 def test_violation_parser_catches_dns_tcp_and_data() -> None:
+    v4 = 'sa_family=AF_INET, sin_port=htons({}), sin_addr=inet_addr("{}")'
+    v6 = (
+        "sa_family=AF_INET6, sin6_port=htons(443), "
+        'inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr)'
+    )
     lines = [
-        '1 connect(5<UDP:[1]>, {sa_family=AF_INET, sin_port=htons(53), sin_addr=inet_addr("10.0.0.53")}, 16) = 0',
-        '1 connect(5<TCP:[2]>, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("1.2.3.4")}, 16) = -1',
-        '1 connect(5<UDPv6:[3]>, {sa_family=AF_INET6, sin6_port=htons(443), inet_pton(AF_INET6, "2001:4860:4860::8888", &sin6_addr)}, 28) = 0',
-        '1 sendto(7<UDPv6:[fd00::2]:5->[2001:4860:4860::8888]:443>, "x", 1, 0, NULL, 0) = 1',
-        '1 connect(5<TCP:[4]>, {sa_family=AF_INET, sin_port=htons(9222), sin_addr=inet_addr("127.0.0.1")}, 16) = 0',
+        "1 connect(5<UDP:[1]>, {" + v4.format(53, "10.0.0.53") + "}, 16) = 0",
+        "1 connect(5<TCP:[2]>, {" + v4.format(443, "1.2.3.4") + "}, 16) = -1",
+        "1 connect(5<UDPv6:[3]>, {" + v6 + "}, 28) = 0",
+        "1 sendto(7<UDPv6:[fd00::2]:5->[2001:4860:4860::8888]:443>, "
+        '"x", 1, 0, NULL, 0) = 1',
+        "1 connect(5<TCP:[4]>, {" + v4.format(9222, "127.0.0.1") + "}, 16) = 0",
         "1 sendmsg(9<UNIX-STREAM:[5->6]>, {msg_name=NULL}, 0) = 8",
     ]
     assert network_violations("\n".join(lines)) == [lines[0], lines[1], lines[3]]
