@@ -51,6 +51,8 @@ def _connect(
         log.fail("read.gpkg", f"cannot open the GeoPackage ({err}).", cause=err)
     deadline = time.monotonic() + max_seconds
     con.set_progress_handler(lambda: int(time.monotonic() > deadline), _STEPS)
+    # Names and SQL of an untrusted file may not be UTF-8: never fail decoding them.
+    con.text_factory = lambda raw: raw.decode("utf-8", "replace")
     try:
         con.execute("PRAGMA trusted_schema=OFF")
         yield con
@@ -64,7 +66,7 @@ def _connect(
             "trusted, pass a larger `max_seconds=`.",
             cause=err,
         )
-    except sqlite3.Error as err:
+    except (sqlite3.Error, UnicodeError, ValueError) as err:
         log.fail("read.gpkg", f"cannot read the GeoPackage ({err}).", cause=err)
     finally:
         con.close()

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kzmap.geo import KzmapError, read, validate_file
@@ -249,6 +249,7 @@ def test_shapefile_bytes(
 
 @FUZZ
 @given(changes=edits, keep_header=st.booleans())
+@example(changes=[(262140, b"\x80", 0)], keep_header=False)  # non-UTF-8 schema text
 def test_geopackage_bytes(
     changes: list[tuple[int, bytes, int]], keep_header: bool
 ) -> None:
