@@ -25,10 +25,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
+    from kzmap.geo._options import Engine
     from kzmap.geo.problems import ProblemLog
 
-__all__ = ["check_gpkg_file", "check_gpkg_layer"]
+__all__ = ["check_gpkg_file", "check_gpkg_layer", "gpkg_layers"]
 
+_MAX_LAYERS = 1000
+_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
 _META_TABLES = ("gpkg_contents", "gpkg_geometry_columns", "gpkg_spatial_ref_sys")
 _RECURSIVE = re.compile(r"\bRECURSIVE\b", re.IGNORECASE)
 #: SQLite virtual-machine steps between two checks of the clock.
@@ -170,3 +173,38 @@ def _check_text(con: sqlite3.Connection, layer: str, log: ProblemLog) -> None:
                     feature=feature,
                     field=column,
                 )
+
+
+def gpkg_layers(
+    path: Path, engine: Engine, log: ProblemLog, max_seconds: float
+) -> list[str]:
+    """List the layers with `engine`, after the checks of `check_gpkg_file`."""
+    with path.open("rb") as fh:
+        fh.seek(68)
+        app_id = fh.read(4)
+    if app_id not in _GPKG_IDS:
+        log.fail(
+            "read.content_mismatch",
+            f"the SQLite file is not a GeoPackage (application_id {app_id!r}); "
+            "kzmap opens only GeoPackages, not other SQLite databases.",
+        )
+    check_gpkg_file(path, log, max_seconds=max_seconds)
+    try:
+        if engine == "fiona":
+            import fiona  # noqa: PLC0415
+
+            names = [str(n) for n in fiona.listlayers(path)]
+        else:
+            import pyogrio  # noqa: PLC0415
+
+            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+    except Exception as err:
+        log.fail(
+            "read.gpkg", f"cannot list the GeoPackage's layers ({err}).", cause=err
+        )
+    if len(names) > _MAX_LAYERS:
+        log.fail(
+            "limit.layers",
+            f"the GeoPackage has {len(names)} layers, over the limit of {_MAX_LAYERS}.",
+        )
+    return names

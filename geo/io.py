@@ -16,9 +16,7 @@ and normalises dtypes afterwards.
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import tempfile
 import warnings
 from dataclasses import dataclass
@@ -30,7 +28,8 @@ import geopandas as gpd
 
 from kzmap.geo._checks import CENTRAL_ASIA, check_frame
 from kzmap.geo._geojson import clean_geojson
-from kzmap.geo._gpkg import check_gpkg_file, check_gpkg_layer
+from kzmap.geo._gpkg import check_gpkg_layer, gpkg_layers
+from kzmap.geo._hostile import truncation_message, utf8_or_fail
 from kzmap.geo._options import (
     DEFAULT_ENGINE,
     DEFAULT_MAX_GEOMETRY_BYTES,
@@ -81,11 +80,6 @@ __all__ = [
 ]
 
 
-_MAX_LAYERS = 1000
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
-
-
 @dataclass
 class LayerRead:
     """A layer read and checked, with every problem found on the way."""
@@ -122,41 +116,7 @@ def list_layers(
     p = require_local_file(path, log, max_bytes=DEFAULT_MAX_BYTES)
     if detect_format(p, log) != "gpkg":
         return [p.stem]
-    return _gpkg_layers(p, check_engine(engine, log), log, DEFAULT_MAX_SECONDS)
-
-
-def _gpkg_layers(
-    path: Path, engine: Engine, log: ProblemLog, max_seconds: float
-) -> list[str]:
-    with path.open("rb") as fh:
-        fh.seek(68)
-        app_id = fh.read(4)
-    if app_id not in _GPKG_IDS:
-        log.fail(
-            "read.content_mismatch",
-            f"the SQLite file is not a GeoPackage (application_id {app_id!r}); "
-            "kzmap opens only GeoPackages, not other SQLite databases.",
-        )
-    check_gpkg_file(path, log, max_seconds=max_seconds)
-    try:
-        if engine == "fiona":
-            import fiona  # noqa: PLC0415
-
-            names = [str(n) for n in fiona.listlayers(path)]
-        else:
-            import pyogrio  # noqa: PLC0415
-
-            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-    except Exception as err:
-        log.fail(
-            "read.gpkg", f"cannot list the GeoPackage's layers ({err}).", cause=err
-        )
-    if len(names) > _MAX_LAYERS:
-        log.fail(
-            "limit.layers",
-            f"the GeoPackage has {len(names)} layers, over the limit of {_MAX_LAYERS}.",
-        )
-    return names
+    return gpkg_layers(p, check_engine(engine, log), log, DEFAULT_MAX_SECONDS)
 
 
 def _engine_read(
@@ -191,35 +151,6 @@ def _engine_read(
     return frame
 
 
-def _utf8(text: str, source_index: list[int], log: ProblemLog) -> bytes:
-    """Encode the cleaned GeoJSON; a lone UTF-16 surrogate is a located error."""
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        pass
-    features = json.loads(text).get("features", [])
-    for position, feat in enumerate(features):
-        props = feat.get("properties") or {}
-        for key, value in props.items():
-            for part, what in ((key, "its name"), (value, "its value")):
-                if isinstance(part, str) and _SURROGATE.search(part):
-                    log.add(
-                        "encoding.surrogate",
-                        f"{what} holds a lone UTF-16 surrogate escape (such as "
-                        "\\ud800), which is not text in any encoding; fix the "
-                        "escape in the file.",
-                        feature=source_index[position],
-                        field=_SURROGATE.sub("\ufffd", key),
-                    )
-    log.raise_errors()
-    log.fail(
-        "encoding.surrogate",
-        "the file holds lone UTF-16 surrogate escapes (such as \\ud800), "
-        "which are not text; fix them in the file.",
-    )
-    return b""  # not reached: log.fail raises
-
-
 def _read_geojson(
     path: Path, log: ProblemLog, opts: ReadOptions
 ) -> tuple[gpd.GeoDataFrame, int]:
@@ -234,7 +165,7 @@ def _read_geojson(
         log.layer = clean.layer
     frame = (
         _engine_read(
-            BytesIO(_utf8(clean.text, clean.source_index, log)),
+            BytesIO(utf8_or_fail(clean.text, clean.source_index, log)),
             log,
             opts.engine,
             DATE_AS_STRING="YES",
@@ -257,7 +188,7 @@ def _read_gdal_file(
     total, lost = 0, list[int]()
     if fmt == "gpkg":
         kwargs["layer"] = choose_layer(
-            _gpkg_layers(path, opts.engine, log, opts.max_seconds), opts.layer, log
+            gpkg_layers(path, opts.engine, log, opts.max_seconds), opts.layer, log
         )
         log.layer = str(kwargs["layer"])
         check_gpkg_layer(
@@ -275,7 +206,7 @@ def _read_gdal_file(
         check_dbf_text(path, codec, log)
         total, lost = lost_records(path, log)
         if lost and not opts.lenient:
-            log.add("read.truncated", _truncated(total, lost, kept=False))
+            log.add("read.truncated", truncation_message(total, lost, kept=False))
         log.raise_errors()
         kwargs["encoding"] = gdal_encoding(codec)
         if prj is None and opts.crs is None:
@@ -299,7 +230,7 @@ def _read_gdal_file(
             frame = frame.drop(index=[i for i in lost if i in frame.index])
             log.add(
                 "shapefile.truncated",
-                _truncated(total, lost, kept=True),
+                truncation_message(total, lost, kept=True),
                 severity="warning",
             )
     if frame.crs is None and opts.crs is None:
@@ -309,21 +240,6 @@ def _read_gdal_file(
             "Set it in the file, or pass `crs=` if you know it.",
         )
     return apply_user_crs(frame, opts, log, declared=frame.crs is not None), len(frame)
-
-
-def _truncated(total: int, lost: list[int], *, kept: bool) -> str:
-    first = ", ".join(str(i) for i in lost[:5]) + (" …" if len(lost) > 5 else "")
-    head = (
-        f"the Shapefile is truncated: {len(lost)} of its {total} records "
-        f"(features {first}) lie past the end of its .shp or .dbf"
-    )
-    if kept:
-        return f"{head}; kept the {total - len(lost)} readable features (lenient)."
-    return (
-        f"{head}, so only {total - len(lost)} are readable. Re-export the "
-        "Shapefile, or pass `lenient=True` (CLI: --lenient) to keep the "
-        "readable features."
-    )
 
 
 def _read_any(
