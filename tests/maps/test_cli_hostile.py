@@ -145,3 +145,19 @@ def test_truncated_shapefile_lenient_flag(tmp_path: Path, capsys) -> None:
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1
     assert "kept the 16 readable" in lines[0]
+
+
+def test_failed_png_leaves_no_html(tmp_path: Path, monkeypatch, capsys) -> None:
+    from kzmap.geo import KzmapError
+    from kzmap.maps import png
+
+    def no_browser(*args: object, **kwargs: object) -> bytes:
+        msg = "No headless Chromium found."
+        raise KzmapError(msg)
+
+    monkeypatch.setattr(png, "png_bytes", no_browser)
+    out, image = tmp_path / "m.html", tmp_path / "m.png"
+    args = ["render", "--layers", "countries", "-o", str(out), "--png", str(image)]
+    assert main(args) == 1
+    assert "No headless Chromium" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
