@@ -43,17 +43,18 @@ def utf8_or_fail(text: str, source_index: list[int], log: ProblemLog) -> bytes:
     return b""  # not reached: log.fail raises
 
 
-def truncation_message(total: int, lost: list[int], *, kept: bool) -> str:
+def truncation_message(total: int, n_lost: int, lost: list[int], *, kept: bool) -> str:
     """Say how many Shapefile records were lost, and what to do about it."""
-    first = ", ".join(str(i) for i in lost[:5]) + (" …" if len(lost) > 5 else "")
+    first = ", ".join(str(i) for i in lost[:5]) + (" …" if n_lost > 5 else "")
+    which = f" (features {first})" if lost else ""
     head = (
-        f"the Shapefile is truncated: {len(lost)} of its {total} records "
-        f"(features {first}) lie past the end of its .shp or .dbf"
+        f"the Shapefile is truncated: {n_lost} of its {total} records{which} "
+        "lie past the end of its .shp or .dbf"
     )
     if kept:
-        return f"{head}; kept the {total - len(lost)} readable features (lenient)."
+        return f"{head}; kept the {total - n_lost} readable features (lenient)."
     return (
-        f"{head}, so only {total - len(lost)} are readable. Re-export the "
+        f"{head}, so only {total - n_lost} are readable. Re-export the "
         "Shapefile, or pass `lenient=True` (CLI: --lenient) to keep the "
         "readable features."
     )

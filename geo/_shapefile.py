@@ -10,6 +10,8 @@ import zlib
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
+import numpy as np
+
 if TYPE_CHECKING:
     from kzmap.geo.problems import ProblemLog
 
@@ -166,13 +168,15 @@ def check_dbf_text(shp: Path, codec: str, log: ProblemLog) -> None:
         feature += 1
 
 
-def lost_records(shp: Path, log: ProblemLog) -> tuple[int, list[int]]:
+def lost_records(shp: Path, log: ProblemLog) -> tuple[int, int, list[int]]:
     """
-    Return the record count and the records lost to truncation.
+    Return the record count, how many records are lost, and which ones.
 
     A record is lost when the .shx points past the end of the .shp, or its
     row lies past the end of the .dbf. The count is the larger of the .shx
-    and .dbf header counts.
+    and .dbf header counts. Only records GDAL can return (below the .shx
+    count or the .dbf rows present) are listed, so a header claiming
+    billions of records costs nothing.
     """
     shx, dbf = _sibling(shp, ".shx"), _sibling(shp, ".dbf")
     lost: set[int] = set()
@@ -180,16 +184,22 @@ def lost_records(shp: Path, log: ProblemLog) -> tuple[int, list[int]]:
     if shx is not None:
         index = shx.read_bytes()[100:]
         total = len(index) // 8
-        size = shp.stat().st_size
-        for i in range(total):
-            offset, length = struct.unpack_from(">ii", index, i * 8)
-            if offset < 50 or length < 0 or 2 * (offset + 4 + length) > size:
-                lost.add(i)
+        pairs = np.frombuffer(index[: total * 8], dtype=">i4").astype(np.int64)
+        offset, length = pairs[0::2], pairs[1::2]
+        bad = (
+            (offset < 50)
+            | (length < 0)
+            | (2 * (offset + 4 + length) > shp.stat().st_size)
+        )
+        lost.update(int(i) for i in np.flatnonzero(bad))
+    n_lost = len(lost)
     if dbf is not None:
         layout = _dbf_layout(dbf.name, dbf.read_bytes(), log)
+        listed = max(total, layout.complete)
+        lost.update(range(layout.complete, min(layout.records, listed)))
+        n_lost = len(lost) + max(0, layout.records - max(listed, layout.complete))
         total = max(total, layout.records)
-        lost.update(range(layout.complete, layout.records))
-    return total, sorted(lost)
+    return total, n_lost, sorted(lost)
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:

@@ -185,7 +185,7 @@ def _read_gdal_file(
     path: Path, log: ProblemLog, opts: ReadOptions, *, fmt: str
 ) -> tuple[gpd.GeoDataFrame, int]:
     kwargs: dict[str, Any] = {}
-    total, lost = 0, list[int]()
+    total, n_lost, lost = 0, 0, list[int]()
     if fmt == "gpkg":
         kwargs["layer"] = choose_layer(
             gpkg_layers(path, opts.engine, log, opts.max_seconds), opts.layer, log
@@ -204,9 +204,11 @@ def _read_gdal_file(
         prj = require_sidecars(path, log)
         codec = shapefile_encoding(path, opts.encoding)
         check_dbf_text(path, codec, log)
-        total, lost = lost_records(path, log)
-        if lost and not opts.lenient:
-            log.add("read.truncated", truncation_message(total, lost, kept=False))
+        total, n_lost, lost = lost_records(path, log)
+        if n_lost and not opts.lenient:
+            log.add(
+                "read.truncated", truncation_message(total, n_lost, lost, kept=False)
+            )
         log.raise_errors()
         kwargs["encoding"] = gdal_encoding(codec)
         if prj is None and opts.crs is None:
@@ -224,13 +226,13 @@ def _read_gdal_file(
             f"limit of {opts.max_features}; pass a larger `max_features=`.",
         )
     if fmt == "shp":
-        if not lost:
+        if not n_lost:
             compare_counts(path, len(frame), log)
         else:  # only reached with `lenient`: keep what is readable, say so once
             frame = frame.drop(index=[i for i in lost if i in frame.index])
             log.add(
                 "shapefile.truncated",
-                truncation_message(total, lost, kept=True),
+                truncation_message(total, n_lost, lost, kept=True),
                 severity="warning",
             )
     if frame.crs is None and opts.crs is None:

@@ -224,6 +224,9 @@ def _mutate(data: bytes, changes: list[tuple[int, bytes, int]]) -> bytes:
 
 
 @FUZZ
+@example(  # a .dbf header claiming billions of records
+    member=".dbf", changes=[(4, b"\x13?\xc3\xaa", 4)], truncate=None, lenient=True
+)
 @given(
     member=st.sampled_from([".shp", ".shx", ".dbf"]),
     changes=edits,

@@ -190,3 +190,17 @@ def test_shx_offsets_are_read_big_endian(tmp_path: Path, points) -> None:
     index = (tmp_path / "ok.shx").read_bytes()
     assert struct.unpack_from(">i", index, 100)[0] == 50
     assert len(read(tmp_path / "ok.shp")) == 67
+
+
+def test_dbf_claiming_billions_of_records_is_cheap(tmp_path: Path, points) -> None:
+    points.to_file(tmp_path / "p.shp")
+    dbf = tmp_path / "p.dbf"
+    data = bytearray(dbf.read_bytes())
+    struct.pack_into("<I", data, 4, 3_000_000_000)
+    dbf.write_bytes(bytes(data))
+    start = time.monotonic()
+    with pytest.raises(ReadError, match=r"2999999933 of its 3000000000 records lie"):
+        read(tmp_path / "p.shp")
+    with pytest.warns(DataWarning, match="kept the 67 readable"):
+        assert len(read(tmp_path / "p.shp", lenient=True)) == 67
+    assert time.monotonic() - start < 10
