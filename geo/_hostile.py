@@ -6,10 +6,17 @@ import json
 import re
 from typing import TYPE_CHECKING
 
+from pyproj import Transformer
+from pyproj.exceptions import ProjError
+
+from kzmap.geo.crs import STORAGE_CRS
+
 if TYPE_CHECKING:
+    from pyproj import CRS
+
     from kzmap.geo.problems import ProblemLog
 
-__all__ = ["truncation_message", "utf8_or_fail"]
+__all__ = ["require_transform", "truncation_message", "utf8_or_fail"]
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -58,3 +65,19 @@ def truncation_message(total: int, n_lost: int, lost: list[int], *, kept: bool) 
         "Shapefile, or pass `lenient=True` (CLI: --lenient) to keep the "
         "readable features."
     )
+
+
+def require_transform(crs: CRS | None, log: ProblemLog) -> None:
+    """Fail naming the CRS if PROJ cannot transform it to lon/lat WGS84."""
+    if crs is None or crs.equals(STORAGE_CRS):
+        return
+    try:
+        Transformer.from_crs(crs, STORAGE_CRS, always_xy=True)
+    except ProjError as err:
+        log.fail(
+            "crs.unknown",
+            f"the layer's CRS {crs.name!r} cannot be transformed to lon/lat "
+            "WGS84 (an engineering or unknown CRS); reproject the file, or "
+            "pass `crs=` if you know the real one.",
+            cause=err,
+        )

@@ -29,7 +29,7 @@ import geopandas as gpd
 from kzmap.geo._checks import CENTRAL_ASIA, check_frame
 from kzmap.geo._geojson import clean_geojson
 from kzmap.geo._gpkg import check_gpkg_layer, gpkg_layers
-from kzmap.geo._hostile import truncation_message, utf8_or_fail
+from kzmap.geo._hostile import require_transform, truncation_message, utf8_or_fail
 from kzmap.geo._options import (
     DEFAULT_ENGINE,
     DEFAULT_MAX_GEOMETRY_BYTES,
@@ -271,6 +271,7 @@ def read_checked(path: object, opts: ReadOptions) -> LayerRead:
     try:
         p = require_local_file(path, log, max_bytes=opts.max_bytes)
         frame, count = _read_any(p, log, opts)
+        require_transform(frame.crs, log)
         frame = check_frame(frame, log, aoi=opts.aoi)
     except KzmapError as err:
         if not err.problems:

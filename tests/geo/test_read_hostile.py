@@ -204,3 +204,12 @@ def test_dbf_claiming_billions_of_records_is_cheap(tmp_path: Path, points) -> No
     with pytest.warns(DataWarning, match="kept the 67 readable"):
         assert len(read(tmp_path / "p.shp", lenient=True)) == 67
     assert time.monotonic() - start < 10
+
+
+def test_crs_without_a_transform_to_lonlat(tmp_path: Path, points) -> None:
+    points.to_file(tmp_path / "p.shp")
+    (tmp_path / "p.prj").write_text(
+        'LOCAL_CS["Engineering",UNIT["metre",1],AXIS["X",EAST],AXIS["Y",NORTH]]'
+    )
+    with pytest.raises(CRSError, match=r"p\.shp: the layer's CRS 'Engineering'"):
+        read(tmp_path / "p.shp")
