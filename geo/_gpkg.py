@@ -9,7 +9,9 @@ a wall-clock budget (a progress handler interrupts any query past it):
   ever; such files are refused before GDAL touches them.
 - The chosen layer's rows are counted and its largest geometry blob is
   measured with ``length(geom)`` (which reads no blob content); a layer over
-  the time budget, the feature limit or the blob size cap is refused.
+  the time budget, the feature limit or the blob size cap is refused. The
+  query computes every geometry of the layer, as GDAL's read will, so a view
+  that passes the budget costs GDAL about as much again, not unboundedly more.
 - Its TEXT values must be valid UTF-8.
 """
 
