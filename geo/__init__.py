@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from kzmap.geo.lines import features_near_lines, line_length_by_polygon
     from kzmap.geo.output import (
         VECTOR_OUTPUTS,
+        OutputSet,
         write_atomic,
         write_bytes_atomic,
         write_text_atomic,
@@ -69,6 +70,7 @@ __all__ = [
     "KzmapWarning",
     "LayerNotFoundError",
     "OutputError",
+    "OutputSet",
     "PolygonIndex",
     "Problem",
     "ReadError",
@@ -146,6 +148,7 @@ lazy_package(
         ),
         "kzmap.geo.output": (
             "VECTOR_OUTPUTS",
+            "OutputSet",
             "write_atomic",
             "write_bytes_atomic",
             "write_text_atomic",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
 from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCRSError
 
 from kzmap.geo._geojson_geometry import GeometryCheck, check_geometry
 
@@ -182,7 +183,15 @@ def _crs_member(doc: dict[str, object], log: ProblemLog) -> CRS | None:
             f"the 'crs' member {member!r} is not an EPSG code or CRS84. RFC 7946 "
             "removed 'crs': reproject the file to lon/lat WGS84 and delete it.",
         )
-    crs = CRS.from_epsg(int(match.group(1))) if match.group(1) else CRS("OGC:CRS84")
+    try:
+        crs = CRS.from_epsg(int(match[1])) if match[1] else CRS("OGC:CRS84")
+    except ProjCRSError as err:
+        log.fail(
+            "crs.unknown",
+            f"the 'crs' member names {name}, which is not a known CRS; use a "
+            "real EPSG code, or reproject the file to lon/lat and delete 'crs'.",
+            cause=err,
+        )
     if not match.group(1):
         # CRS84 is exactly RFC 7946's lon/lat WGS84; GDAL (and so geopandas'
         # to_file) writes this member by default, so it is not worth a warning.

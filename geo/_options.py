@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_ENGINE",
+    "DEFAULT_MAX_GEOMETRY_BYTES",
+    "DEFAULT_MAX_SECONDS",
     "Engine",
     "ReadOptions",
     "apply_user_crs",
@@ -28,6 +30,13 @@ Engine = Literal["pyogrio", "fiona"]
 
 #: Measured fastest on every benchmark file (see `kzmap.geo.io`).
 DEFAULT_ENGINE: Engine = "pyogrio"
+
+#: Default wall-clock budget, in seconds, for kzmap's own SQLite checks of a
+#: GeoPackage layer (row count, geometry sizes, text); over it the file is refused.
+DEFAULT_MAX_SECONDS = 10.0
+#: Default cap on one geometry's size in bytes (GeoPackage blob); a larger one
+#: is refused before GDAL decodes it (decoding takes ~20x the blob in memory).
+DEFAULT_MAX_GEOMETRY_BYTES = 64 * 1024 * 1024
 
 
 def crs_from_user(value: object, log: ProblemLog) -> CRS:
@@ -60,6 +69,9 @@ class ReadOptions:
     max_features: int
     max_bytes: int
     aoi: tuple[float, float, float, float] | None
+    lenient: bool = False
+    max_seconds: float = DEFAULT_MAX_SECONDS
+    max_geometry_bytes: int = DEFAULT_MAX_GEOMETRY_BYTES
 
 
 def check_engine(engine: object, log: ProblemLog) -> Engine:
@@ -107,13 +119,21 @@ def choose_layer(names: list[str], layer: str | None, log: ProblemLog) -> str:
 def make_options(path: object, **kw: object) -> ReadOptions:
     """Build `ReadOptions` from `read`'s keywords, checking their types."""
     log = ProblemLog(os.fspath(path) if isinstance(path, str | os.PathLike) else "?")
-    for name in ("max_features", "max_bytes"):
+    for name in ("max_features", "max_bytes", "max_geometry_bytes"):
+        if name not in kw:
+            continue
         value = kw[name]
         if isinstance(value, bool) or not isinstance(value, int):
             msg = f"`{name}` must be an int, got {type(value).__name__}."
             raise TypeError(msg)
         if value < 1:
             log.fail("usage.limit", f"`{name}` must be at least 1, got {value!r}.")
+    seconds = kw.get("max_seconds", DEFAULT_MAX_SECONDS)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        msg = f"`max_seconds` must be a number, got {type(seconds).__name__}."
+        raise TypeError(msg)
+    if not seconds > 0:
+        log.fail("usage.limit", f"`max_seconds` must be above 0, got {seconds!r}.")
     kw["engine"] = check_engine(kw["engine"], log)
     if kw["crs"] is not None:
         kw["crs"] = crs_from_user(kw["crs"], log)

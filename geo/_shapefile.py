@@ -8,7 +8,9 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
 
 if TYPE_CHECKING:
     from kzmap.geo.problems import ProblemLog
@@ -19,6 +21,7 @@ __all__ = [
     "extract_zipped_shapefile",
     "gdal_encoding",
     "header_counts",
+    "lost_records",
     "require_sidecars",
     "shapefile_encoding",
 ]
@@ -97,28 +100,57 @@ def gdal_encoding(codec: str) -> str:
     return name.upper().replace("ISO8859", "ISO-8859")
 
 
+def _dbf_layout(name: str, data: bytes, log: ProblemLog) -> _DbfLayout:
+    """Parse and check a .dbf header; a corrupt or truncated one is an error."""
+    if len(data) < 32:
+        log.fail("read.dbf", f"{name} is truncated (under 32 bytes).")
+    n_records, header_len, record_len = struct.unpack_from("<IHH", data, 4)
+    if header_len < 33 or header_len > len(data) or record_len < 1:
+        log.fail(
+            "read.dbf",
+            f"{name} has a corrupt header (header {header_len} bytes, records "
+            f"{record_len} bytes, file {len(data)} bytes): the .dbf is truncated "
+            "or damaged; re-export the Shapefile.",
+        )
+    fields: list[tuple[str, bytes, int, int]] = []
+    offset, pos = 1, 32
+    while pos + 32 <= header_len and data[pos] != 0x0D:
+        field = data[pos : pos + 11].split(b"\x00")[0].decode("latin-1")
+        kind, size = data[pos + 11 : pos + 12], data[pos + 16]
+        if offset + size > record_len:
+            log.fail(
+                "read.dbf",
+                f"{name}: the field runs past the {record_len}-byte record "
+                "(the header is corrupt); re-export the Shapefile.",
+                field=field,
+            )
+        fields.append((field, kind, offset, size))
+        offset, pos = offset + size, pos + 32
+    complete = (len(data) - header_len) // record_len
+    return _DbfLayout(n_records, header_len, record_len, fields, complete)
+
+
+class _DbfLayout(NamedTuple):
+    records: int
+    header_len: int
+    record_len: int
+    fields: list[tuple[str, bytes, int, int]]
+    complete: int  # records actually present in full in the file
+
+
 def check_dbf_text(shp: Path, codec: str, log: ProblemLog) -> None:
     """Log one error per DBF text field value that does not decode with `codec`."""
     dbf = _sibling(shp, ".dbf")
     if dbf is None:
         return
     data = dbf.read_bytes()
-    if len(data) < 32:
-        log.fail("read.dbf", f"{dbf.name} is truncated (under 32 bytes).")
-    n_records, header_len, record_len = struct.unpack_from("<IHH", data, 4)
-    fields: list[tuple[str, bytes, int, int]] = []
-    offset, pos = 1, 32
-    while pos + 32 <= header_len and data[pos] != 0x0D:
-        name = data[pos : pos + 11].split(b"\x00")[0].decode("latin-1")
-        kind, size = data[pos + 11 : pos + 12], data[pos + 16]
-        fields.append((name, kind, offset, size))
-        offset, pos = offset + size, pos + 32
-    text_fields = [f for f in fields if f[1] == b"C"]
+    layout = _dbf_layout(dbf.name, data, log)
+    text_fields = [f for f in layout.fields if f[1] == b"C"]
     feature = 0
-    for record in range(n_records):
-        start = header_len + record * record_len
-        row = data[start : start + record_len]
-        if len(row) < record_len or row[:1] == b"*":
+    for record in range(min(layout.records, layout.complete)):
+        start = layout.header_len + record * layout.record_len
+        row = data[start : start + layout.record_len]
+        if row[:1] == b"*":
             continue
         for name, _, off, size in text_fields:
             raw = row[off : off + size].rstrip(b" \x00")
@@ -134,6 +166,40 @@ def check_dbf_text(shp: Path, codec: str, log: ProblemLog) -> None:
                     field=name,
                 )
         feature += 1
+
+
+def lost_records(shp: Path, log: ProblemLog) -> tuple[int, int, list[int]]:
+    """
+    Return the record count, how many records are lost, and which ones.
+
+    A record is lost when the .shx points past the end of the .shp, or its
+    row lies past the end of the .dbf. The count is the larger of the .shx
+    and .dbf header counts. Only records GDAL can return (below the .shx
+    count or the .dbf rows present) are listed, so a header claiming
+    billions of records costs nothing.
+    """
+    shx, dbf = _sibling(shp, ".shx"), _sibling(shp, ".dbf")
+    lost: set[int] = set()
+    total = 0
+    if shx is not None:
+        index = shx.read_bytes()[100:]
+        total = len(index) // 8
+        pairs = np.frombuffer(index[: total * 8], dtype=">i4").astype(np.int64)
+        offset, length = pairs[0::2], pairs[1::2]
+        bad = (
+            (offset < 50)
+            | (length < 0)
+            | (2 * (offset + 4 + length) > shp.stat().st_size)
+        )
+        lost.update(int(i) for i in np.flatnonzero(bad))
+    n_lost = len(lost)
+    if dbf is not None:
+        layout = _dbf_layout(dbf.name, dbf.read_bytes(), log)
+        listed = max(total, layout.complete)
+        lost.update(range(layout.complete, min(layout.records, listed)))
+        n_lost = len(lost) + max(0, layout.records - max(listed, layout.complete))
+        total = max(total, layout.records)
+    return total, n_lost, sorted(lost)
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -156,6 +222,13 @@ def _check_archive(zf: zipfile.ZipFile, log: ProblemLog, max_bytes: int) -> None
             f"the archive has {len(infos)} members, over the limit of {_MAX_MEMBERS}.",
         )
     for info in infos:
+        if info.flag_bits & 0x1:
+            log.fail(
+                "read.zip_encrypted",
+                f"member {info.filename!r} is encrypted (password-protected); "
+                "kzmap does not open encrypted archives. Unzip it with its "
+                "password and pass the .shp, or zip it again without one.",
+            )
         reason = _member_problem(info)
         if reason is not None:
             log.fail(
@@ -264,6 +337,7 @@ def _copy_member(
         EOFError,
         zlib.error,
         NotImplementedError,
+        RuntimeError,
     ) as err:
         log.fail("read.zip", f"member {name!r} is corrupt ({err}).", cause=err)
 

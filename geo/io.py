@@ -28,9 +28,12 @@ import geopandas as gpd
 
 from kzmap.geo._checks import CENTRAL_ASIA, check_frame
 from kzmap.geo._geojson import clean_geojson
-from kzmap.geo._gpkg import check_gpkg_text
+from kzmap.geo._gpkg import check_gpkg_layer, gpkg_layers
+from kzmap.geo._hostile import require_transform, truncation_message, utf8_or_fail
 from kzmap.geo._options import (
     DEFAULT_ENGINE,
+    DEFAULT_MAX_GEOMETRY_BYTES,
+    DEFAULT_MAX_SECONDS,
     Engine,
     ReadOptions,
     apply_user_crs,
@@ -43,6 +46,7 @@ from kzmap.geo._shapefile import (
     compare_counts,
     extract_zipped_shapefile,
     gdal_encoding,
+    lost_records,
     require_sidecars,
     shapefile_encoding,
 )
@@ -66,16 +70,14 @@ __all__ = [
     "DEFAULT_ENGINE",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_FEATURES",
+    "DEFAULT_MAX_GEOMETRY_BYTES",
+    "DEFAULT_MAX_SECONDS",
     "FORMATS",
     "Engine",
     "list_layers",
     "read",
     "read_vector",
 ]
-
-
-_MAX_LAYERS = 1000
-_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
 
 
 @dataclass
@@ -114,38 +116,7 @@ def list_layers(
     p = require_local_file(path, log, max_bytes=DEFAULT_MAX_BYTES)
     if detect_format(p, log) != "gpkg":
         return [p.stem]
-    return _gpkg_layers(p, check_engine(engine, log), log)
-
-
-def _gpkg_layers(path: Path, engine: Engine, log: ProblemLog) -> list[str]:
-    with path.open("rb") as fh:
-        fh.seek(68)
-        app_id = fh.read(4)
-    if app_id not in _GPKG_IDS:
-        log.fail(
-            "read.content_mismatch",
-            f"the SQLite file is not a GeoPackage (application_id {app_id!r}); "
-            "kzmap opens only GeoPackages, not other SQLite databases.",
-        )
-    try:
-        if engine == "fiona":
-            import fiona  # noqa: PLC0415
-
-            names = [str(n) for n in fiona.listlayers(path)]
-        else:
-            import pyogrio  # noqa: PLC0415
-
-            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
-    except Exception as err:
-        log.fail(
-            "read.gpkg", f"cannot list the GeoPackage's layers ({err}).", cause=err
-        )
-    if len(names) > _MAX_LAYERS:
-        log.fail(
-            "limit.layers",
-            f"the GeoPackage has {len(names)} layers, over the limit of {_MAX_LAYERS}.",
-        )
-    return names
+    return gpkg_layers(p, check_engine(engine, log), log, DEFAULT_MAX_SECONDS)
 
 
 def _engine_read(
@@ -194,7 +165,10 @@ def _read_geojson(
         log.layer = clean.layer
     frame = (
         _engine_read(
-            BytesIO(clean.text.encode("utf-8")), log, opts.engine, DATE_AS_STRING="YES"
+            BytesIO(utf8_or_fail(clean.text, clean.source_index, log)),
+            log,
+            opts.engine,
+            DATE_AS_STRING="YES",
         )
         if clean.source_index
         else gpd.GeoDataFrame(geometry=[], crs=STORAGE_CRS)
@@ -211,17 +185,30 @@ def _read_gdal_file(
     path: Path, log: ProblemLog, opts: ReadOptions, *, fmt: str
 ) -> tuple[gpd.GeoDataFrame, int]:
     kwargs: dict[str, Any] = {}
+    total, n_lost, lost = 0, 0, list[int]()
     if fmt == "gpkg":
         kwargs["layer"] = choose_layer(
-            _gpkg_layers(path, opts.engine, log), opts.layer, log
+            gpkg_layers(path, opts.engine, log, opts.max_seconds), opts.layer, log
         )
         log.layer = str(kwargs["layer"])
-        check_gpkg_text(path, log.layer, log)
+        check_gpkg_layer(
+            path,
+            log.layer,
+            log,
+            max_seconds=opts.max_seconds,
+            max_features=opts.max_features,
+            max_geometry_bytes=opts.max_geometry_bytes,
+        )
         log.raise_errors()
     else:
         prj = require_sidecars(path, log)
         codec = shapefile_encoding(path, opts.encoding)
         check_dbf_text(path, codec, log)
+        total, n_lost, lost = lost_records(path, log)
+        if n_lost and not opts.lenient:
+            log.add(
+                "read.truncated", truncation_message(total, n_lost, lost, kept=False)
+            )
         log.raise_errors()
         kwargs["encoding"] = gdal_encoding(codec)
         if prj is None and opts.crs is None:
@@ -239,7 +226,15 @@ def _read_gdal_file(
             f"limit of {opts.max_features}; pass a larger `max_features=`.",
         )
     if fmt == "shp":
-        compare_counts(path, len(frame), log)
+        if not n_lost:
+            compare_counts(path, len(frame), log)
+        else:  # only reached with `lenient`: keep what is readable, say so once
+            frame = frame.drop(index=[i for i in lost if i in frame.index])
+            log.add(
+                "shapefile.truncated",
+                truncation_message(total, n_lost, lost, kept=True),
+                severity="warning",
+            )
     if frame.crs is None and opts.crs is None:
         log.fail(
             "crs.missing",
@@ -276,6 +271,7 @@ def read_checked(path: object, opts: ReadOptions) -> LayerRead:
     try:
         p = require_local_file(path, log, max_bytes=opts.max_bytes)
         frame, count = _read_any(p, log, opts)
+        require_transform(frame.crs, log)
         frame = check_frame(frame, log, aoi=opts.aoi)
     except KzmapError as err:
         if not err.problems:
@@ -299,6 +295,9 @@ def read(
     max_features: int = DEFAULT_MAX_FEATURES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     aoi: tuple[float, float, float, float] | None = CENTRAL_ASIA,
+    lenient: bool = False,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    max_geometry_bytes: int = DEFAULT_MAX_GEOMETRY_BYTES,
 ) -> gpd.GeoDataFrame:
     r"""
     Read a user's vector file, check it, and return it in EPSG:4326.
@@ -343,6 +342,18 @@ def read(
         Expected extent (west, south, east, north) in lon/lat degrees, used
         to detect swapped lon/lat; default Central Asia (43-90 E, 30-57.5 N);
         None turns the check off.
+    lenient
+        If True, a truncated Shapefile gives the records that are still
+        readable and one warning saying how many were lost; by default it is
+        an error.
+    max_seconds
+        Wall-clock budget for kzmap's SQLite checks of a GeoPackage layer
+        (default 10 s). A layer that is a view over a recursive query is
+        refused outright; one whose checks take longer is refused, so an
+        untrusted GeoPackage cannot keep the reader busy for ever.
+    max_geometry_bytes
+        Refuse a GeoPackage whose largest geometry blob is bigger than this
+        (default 64 MiB); checked with SQL before GDAL decodes anything.
 
     Returns
     -------
@@ -387,6 +398,9 @@ def read(
         max_features=max_features,
         max_bytes=max_bytes,
         aoi=aoi,
+        lenient=lenient,
+        max_seconds=max_seconds,
+        max_geometry_bytes=max_geometry_bytes,
     )
     result = read_checked(path, opts)
     result.log.raise_errors()

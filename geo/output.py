@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kzmap.geo._staging import OutputSet
 from kzmap.geo.crs import STORAGE_CRS, require_crs
 from kzmap.geo.errors import KzmapError, OutputError, UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator
+    import os
+    from collections.abc import Callable, Iterable
 
     import geopandas as gpd
 
 __all__ = [
     "VECTOR_OUTPUTS",
+    "OutputSet",
+    "vector_writer",
     "write_atomic",
     "write_bytes_atomic",
     "write_text_atomic",
@@ -27,44 +27,6 @@ __all__ = [
 
 #: Output formats of `write_vector`, by extension.
 VECTOR_OUTPUTS = (".geojson", ".gpkg", ".parquet", ".csv")
-
-
-def _check_target(target: Path, inputs: Iterable[str | os.PathLike[str]]) -> Path:
-    """Refuse directories and inputs; return the target's folder."""
-    if target.is_dir():
-        msg = f"Output path {str(target)!r} is a directory; give a file name."
-        raise UsageError(msg)
-    for src in inputs:
-        if target.exists() and Path(src).exists() and os.path.samefile(src, target):
-            msg = (
-                f"Refusing to write {str(target)!r}: it is also an input. "
-                "Choose another output path."
-            )
-            raise UsageError(msg)
-    return target.parent if str(target.parent) else Path()
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in `folder` durable (no-op where directories can't be synced)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _move_into_place(tmp: Path, target: Path) -> None:
-    """Sync `tmp` to disk, rename it over `target` (replacing a symlink), sync dir."""
-    try:
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        tmp.chmod(0o644)
-        os.replace(tmp, target)
-    except OSError as err:
-        msg = f"Cannot write {str(target)!r}: {err.strerror or err}."
-        raise OutputError(msg) from err
-    _fsync_dir(target.parent if str(target.parent) else Path())
 
 
 def write_atomic(
@@ -76,10 +38,13 @@ def write_atomic(
     """
     Produce `path` by calling ``writer(tmp_path)`` and renaming the result into place.
 
-    The temporary file sits in the target's folder so the final ``os.replace``
-    is atomic. On any failure (including KeyboardInterrupt) the temporary file
-    is removed and a previous file at `path` is left untouched. A symlink at
-    `path` is replaced, never written through.
+    The temporary file sits in a staging folder beside the target, so the
+    final ``os.replace`` is atomic. On any failure (including
+    KeyboardInterrupt) the temporary is removed and a previous file at `path`
+    is left untouched. A symlink at `path` is replaced, never written through.
+    Temporaries left beside `path` by killed runs are removed first (see
+    `kzmap.geo.OutputSet`). To write several files all or none, use
+    `kzmap.geo.OutputSet`.
 
     Parameters
     ----------
@@ -100,28 +65,13 @@ def write_atomic(
     UsageError
         If `path` is one of `inputs`, or names a directory.
     OutputError
-        If the folder of `path` does not exist or is not writable, or the
-        file cannot be synced or renamed into place.
+        If the folder of `path` does not exist or is not writable, the disk
+        is full (any OSError of `writer`), or the file cannot be synced or
+        renamed into place.
     """
-    target = Path(path)
-    folder = _check_target(target, inputs)
-    try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=folder
-        )
-    except OSError as err:
-        msg = f"Cannot write {str(target)!r}: {err.strerror} ({str(folder)!r})."
-        raise OutputError(msg) from err
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        writer(tmp)
-        _move_into_place(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-    return target
+    with OutputSet() as outputs:
+        outputs.stage(path, writer, inputs=inputs)
+    return Path(path)
 
 
 def write_bytes_atomic(
@@ -146,20 +96,6 @@ def write_text_atomic(
 ) -> Path:
     """Write `text` as UTF-8 to `path` atomically (see `write_atomic`)."""
     return write_bytes_atomic(path, text.encode("utf-8"), inputs=inputs)
-
-
-@contextlib.contextmanager
-def _staging(folder: Path, name: str) -> Iterator[Path]:
-    """Yield a fresh temporary folder inside `folder`, removed afterwards."""
-    try:
-        stage = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=folder))
-    except OSError as err:
-        msg = f"Cannot write in {str(folder)!r}: {err.strerror}."
-        raise OutputError(msg) from err
-    try:
-        yield stage
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def _write_csv(frame: gpd.GeoDataFrame, path: Path) -> None:
@@ -261,23 +197,30 @@ def write_vector(
         raise UsageError(msg)
     require_crs(frame, name="frame")
     data = frame.to_crs(STORAGE_CRS)
-    folder = _check_target(target, inputs)
-    with _staging(folder, target.name) as stage:
-        tmp = stage / f"{target.stem}{suffix}"  # a GeoPackage layer is named so
+    with OutputSet() as outputs:
+        outputs.stage(target, vector_writer(data, target), inputs=inputs)
+    return target
+
+
+def vector_writer(frame: gpd.GeoDataFrame, target: Path) -> Callable[[Path], None]:
+    """Return a writer for `OutputSet.stage` that writes and re-counts `frame`."""
+
+    def _writer(tmp: Path) -> None:
         try:
-            _write(data, tmp)
+            _write(frame, tmp)
             written = _count(tmp)
         except (KzmapError, KeyboardInterrupt):
             raise
         except Exception as err:
-            msg = f"Cannot write {str(target)!r}: {err}"
+            reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+            msg = f"Cannot write {str(target)!r}: {reason}"
             raise OutputError(msg) from err
-        if written != len(data):
+        if written != len(frame):
             msg = (
                 f"Cannot write {str(target)!r}: {written} features were read back "
-                f"from the new file, but the frame has {len(data)}; nothing was "
+                f"from the new file, but the frame has {len(frame)}; nothing was "
                 "replaced."
             )
             raise OutputError(msg)
-        _move_into_place(tmp, target)
-    return target
+
+    return _writer

@@ -42,8 +42,8 @@ _REPAIR_PREFIXES = (
     "geojson.nested_collection",
 )
 
-#: At most this many warnings are emitted one by one; the rest are summarised.
-_MAX_WARNINGS = 50
+#: At most this many warnings of one code are issued; the rest are counted.
+_PER_CODE = 3
 
 
 @dataclass(frozen=True)
@@ -147,21 +147,33 @@ class ProblemLog:
             raise error_from(self.problems)
 
     def emit_warnings(self) -> None:
-        """Issue each warning-level problem as a Python warning (capped)."""
+        """
+        Issue warning-level problems as Python warnings, one line each, grouped.
+
+        At most `_PER_CODE` warnings of one kind (code) are issued; the last
+        one shown says how many more like it there are, so 60 features
+        without geometry give 3 lines, not 60.
+        """
         warned = [p for p in self.problems if p.severity == "warning"]
-        for problem in warned[:_MAX_WARNINGS]:
+        counts: dict[str, int] = {}
+        for problem in warned:
+            counts[problem.code] = counts.get(problem.code, 0) + 1
+        shown: dict[str, int] = {}
+        for problem in warned:
+            seen = shown.get(problem.code, 0) + 1
+            shown[problem.code] = seen
+            if seen > _PER_CODE:
+                continue
+            text = " ".join(str(problem).split())
+            rest = counts[problem.code] - _PER_CODE
+            if seen == _PER_CODE and rest > 0:
+                text += f" (and {rest} more like this)"
             category = (
                 RepairWarning
                 if problem.code.startswith(_REPAIR_PREFIXES)
                 else DataWarning
             )
-            warnings.warn(str(problem), category, stacklevel=3)
-        if len(warned) > _MAX_WARNINGS:
-            msg = (
-                f"{self.file}: {len(warned) - _MAX_WARNINGS} more warnings not shown; "
-                "run `kzmap validate` on the file to list them all."
-            )
-            warnings.warn(msg, DataWarning, stacklevel=3)
+            warnings.warn(text, category, stacklevel=3)
 
 
 def error_from(problems: Iterable[Problem]) -> KzmapError:

@@ -7,7 +7,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kzmap.geo._checks import CENTRAL_ASIA
-from kzmap.geo._options import make_options
+from kzmap.geo._options import (
+    DEFAULT_MAX_GEOMETRY_BYTES,
+    DEFAULT_MAX_SECONDS,
+    make_options,
+)
 from kzmap.geo._source import DEFAULT_MAX_BYTES, DEFAULT_MAX_FEATURES
 from kzmap.geo.errors import KzmapError
 from kzmap.geo.io import list_layers, read_checked
@@ -36,6 +40,9 @@ def validate_file(
     max_features: int = DEFAULT_MAX_FEATURES,
     max_bytes: int = DEFAULT_MAX_BYTES,
     aoi: tuple[float, float, float, float] | None = CENTRAL_ASIA,
+    lenient: bool = False,
+    max_seconds: float = DEFAULT_MAX_SECONDS,
+    max_geometry_bytes: int = DEFAULT_MAX_GEOMETRY_BYTES,
 ) -> ValidationReport:
     r"""
     Check a file as `kzmap.geo.read` would, and list every problem found.
@@ -50,6 +57,8 @@ def validate_file(
         A local file of a format `read` accepts.
     layer, engine, lon, lat, crs, encoding, strict, max_features, max_bytes, aoi
         As for `kzmap.geo.read`.
+    lenient, max_seconds, max_geometry_bytes
+        As for `kzmap.geo.read` (limits on truncated and hostile files).
 
     Returns
     -------
@@ -87,6 +96,9 @@ def validate_file(
         max_features=max_features,
         max_bytes=max_bytes,
         aoi=aoi,
+        lenient=lenient,
+        max_seconds=max_seconds,
+        max_geometry_bytes=max_geometry_bytes,
     )
     layers = [layer] if layer is not None else _layers(path, opts.engine)
     found: list[Problem] = []

@@ -126,7 +126,7 @@ def _default(args: argparse.Namespace) -> Outputs:
     from kzmap.maps.render import DEFAULT_BOUNDS, default_map
 
     options = _overrides(args)
-    extra = [(Path(p).stem, read_user_layer(p)) for p in args.add]
+    extra = [(Path(p).stem, read_user_layer(p, lenient=args.lenient)) for p in args.add]
     focus = options.get("focus")
     bounds = focus_bounds(focus, dict(extra)) if focus else DEFAULT_BOUNDS
     m = default_map(
@@ -200,6 +200,11 @@ def register(sub: Any) -> None:
         help="draw a layer of your own, any format kzmap reads ("
         + ", ".join(VECTOR_SUFFIXES)
         + "; CSV with lon/lat columns); repeatable",
+    )
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="--add: keep the readable records of a truncated Shapefile",
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"

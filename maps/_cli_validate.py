@@ -52,6 +52,7 @@ def _run(args: argparse.Namespace) -> int:
         "crs": args.crs,
         "encoding": args.encoding,
         "strict": args.strict,
+        "lenient": args.lenient,
     }
     if args.max_features is not None:
         options["max_features"] = args.max_features
@@ -96,6 +97,11 @@ def register(sub: Any) -> None:
         "--crs", help="EPSG code of undeclared coordinates, e.g. EPSG:32642"
     )
     parser.add_argument("--encoding", help="text encoding, e.g. cp1251 (default UTF-8)")
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="keep the readable records of a truncated Shapefile (one warning)",
+    )
     parser.add_argument("--max-features", type=int, default=None, metavar="N")
     parser.add_argument("--max-bytes", type=int, default=None, metavar="N")
     parser.add_argument(

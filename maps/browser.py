@@ -16,15 +16,49 @@ if TYPE_CHECKING:
 
 __all__ = ["CHROMIUM_ARGS", "BrowserNotFoundError", "chromium", "find_chromium"]
 
-#: Flags for a headless, sandbox-free (root in CI) Chromium that phones nobody.
+#: Chromium features that reach servers on their own (hints, casting, translation,
+#: certificate and time lookups, field trials, autofill, spare renderers' prefetch).
+_NETWORK_FEATURES = (
+    "OptimizationHints",
+    "OptimizationHintsFetching",
+    "MediaRouter",
+    "DialMediaRouteProvider",
+    "Translate",
+    "AutofillServerCommunication",
+    "CertificateTransparencyComponentUpdater",
+    "NetworkTimeServiceQuerying",
+    "InterestFeedContentSuggestions",
+    "NetworkPrediction",
+    "AsyncDns",
+)
+
+#: Flags for a headless, sandbox-free (root in CI) Chromium that phones nobody:
+#: no background services, no DNS (every host name resolves to nothing; only
+#: the ``file://`` page is loaded), no QUIC, no WebRTC address discovery.
+#: ``tests/maps/test_browser_network.py`` runs an export under strace and
+#: checks that no process opens an internet socket to anything.
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
+    "--no-default-browser-check",
     "--disable-background-networking",
     "--disable-component-update",
+    "--disable-domain-reliability",
     "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-client-side-phishing-detection",
+    "--disable-breakpad",
+    "--disable-crash-reporter",
+    "--metrics-recording-only",
+    "--no-pings",
+    "--dns-prefetch-disable",
+    "--no-proxy-server",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+    "--disable-features=" + ",".join(_NETWORK_FEATURES),
 )
 
 

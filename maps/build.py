@@ -27,6 +27,7 @@ from kzmap.routes import load_routes, load_waypoints
 
 if TYPE_CHECKING:
     import os
+    from collections.abc import Callable
 
     import geopandas as gpd
 
@@ -46,20 +47,23 @@ _PAD = 0.08
 ROUTES = "routes"
 
 
-def read_user_layer(path: str | os.PathLike[str]) -> gpd.GeoDataFrame:
+def read_user_layer(
+    path: str | os.PathLike[str], *, lenient: bool = False
+) -> gpd.GeoDataFrame:
     """
     Read one of the user's own layers (``--add FILE``) for drawing.
 
     This is the only place the map code reads a user's file: any format
     `kzmap.geo.read` takes (GeoJSON, GeoPackage, Shapefile or zipped
     Shapefile, GeoParquet, CSV with lon/lat columns), in EPSG:4326.
+    `lenient` keeps the readable records of a truncated Shapefile.
 
     Raises
     ------
     ReadError, CRSError, DataError
         As `kzmap.geo.read`.
     """
-    return read(path)
+    return read(path, lenient=lenient)
 
 
 def require_spec(spec: Spec | str | os.PathLike[str]) -> Spec:
@@ -309,7 +313,7 @@ def save(
     OutputError
         If a file cannot be written; earlier files at those paths stay intact.
     """
-    from kzmap.geo.output import write_text_atomic  # noqa: PLC0415
+    from kzmap.geo.output import OutputSet  # noqa: PLC0415
 
     if isinstance(target, folium.Map):
         spec, m = Spec(), target
@@ -325,23 +329,40 @@ def save(
     html_path = Path(html or spec.html or _default_name(spec))
     inputs = [layer.path for layer in spec.layers if layer.path is not None]
     page = map_to_html(m)
-    written = write_text_atomic(html_path, page, inputs=inputs)
     png_path = png or spec.png
     embed_path = embed or spec.embed
-    out_embed = None
-    if embed_path:
-        fragment = embed_html(
-            page, title=spec.title, width=spec.width, height=spec.height
-        )
-        out_embed = write_text_atomic(embed_path, fragment, inputs=inputs)
-    out_png = None
-    if png_path:
-        from kzmap.maps.png import html_to_png  # noqa: PLC0415 (needs Playwright)
+    # Every output is staged first and renamed into place together: a full
+    # disk or a failed screenshot leaves none of them half-replaced.
+    with OutputSet() as outputs:
+        staged = outputs.stage(html_path, _text_writer(page), inputs=inputs)
+        if embed_path:
+            fragment = embed_html(
+                page, title=spec.title, width=spec.width, height=spec.height
+            )
+            outputs.stage(embed_path, _text_writer(fragment), inputs=inputs)
+        if png_path:
+            from kzmap.maps.png import png_bytes  # noqa: PLC0415 (needs Playwright)
 
-        out_png = html_to_png(
-            written, png_path, width=spec.width, height=spec.height, scale=spec.scale
-        )
-    return Outputs(html=written, png=out_png, embed=out_embed)
+            image = png_bytes(
+                staged, width=spec.width, height=spec.height, scale=spec.scale
+            )
+            outputs.stage(png_path, _bytes_writer(image), inputs=inputs)
+    return Outputs(
+        html=html_path,
+        png=Path(png_path) if png_path else None,
+        embed=Path(embed_path) if embed_path else None,
+    )
+
+
+def _text_writer(text: str) -> Callable[[Path], None]:
+    return _bytes_writer(text.encode("utf-8"))
+
+
+def _bytes_writer(data: bytes) -> Callable[[Path], None]:
+    def _write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return _write
 
 
 def _default_name(spec: Spec) -> str:

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
+import warnings
 from typing import TYPE_CHECKING
 
-from kzmap.geo.errors import KzmapError, LayerNotFoundError, UsageError
+from kzmap.geo.errors import KzmapError, KzmapWarning, LayerNotFoundError, UsageError
 from kzmap.maps import (
     _cli_args,
     _cli_join,
@@ -27,6 +29,7 @@ from kzmap.maps import (
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from typing import TextIO
 
 __all__ = ["build_parser", "main"]
 
@@ -78,14 +81,44 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     Run the command line and return its exit code.
 
-    Exit codes: 0 success, 1 data error (message on stderr), 2 bad usage,
-    130 interrupted, 141 output pipe closed by the reader.
+    Exit codes: 0 success, 1 data error or internal error (message on
+    stderr), 2 bad usage, 130 interrupted, 141 output pipe closed by the reader.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_glue_text_values(sys.argv[1:] if argv is None else argv))
     if args.command is None:
         parser.print_help(sys.stderr)
         return 2
+    with warnings.catch_warnings():
+        # kzmap's own warnings are messages for the user: always one line each
+        warnings.simplefilter("always", KzmapWarning)
+        warnings.showwarning = _show_warning
+        return _guarded(args)
+
+
+def _guarded(args: argparse.Namespace) -> int:
+    """Run the command; an OSError or a bug ends in one line, never a traceback."""
+    try:
+        return _dispatch(args)
+    except OSError as err:  # disk full, permissions … outside kzmap's own writers
+        if args.debug:
+            raise
+        where = f": {err.filename}" if err.filename else ""
+        print(f"kzmap: error: {err.strerror or err}{where}", file=sys.stderr)
+        return 1
+    except Exception as err:
+        if args.debug:
+            raise
+        line = (str(err).strip().splitlines() or [""])[0][:300]
+        print(
+            f"kzmap: internal error: {type(err).__name__}: {line}; please report it "
+            "(rerun with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     try:
         code: int = args.func(args)
     except (UsageError, LayerNotFoundError) as err:
@@ -107,6 +140,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     return code
+
+
+#: Options whose value is free text, which may start with "-" (``--subtitle -->``).
+_TEXT_OPTIONS = frozenset({"--title", "--subtitle"})
+_OPTION_LIKE = re.compile(r"^--?[A-Za-z]")
+
+
+def _glue_text_values(argv: Sequence[str]) -> list[str]:
+    """
+    Join ``--subtitle VALUE`` into ``--subtitle=VALUE`` when VALUE starts with "-".
+
+    argparse takes any word starting with "-" for an option, so ``--subtitle
+    "-->"`` would fail; a value that does not look like an option (``-->``,
+    ``- draft``, ``-5``) is glued to its option first.
+    """
+    out = list(argv)
+    i = 0
+    while i < len(out) - 1:
+        if (
+            out[i] in _TEXT_OPTIONS
+            and out[i + 1].startswith("-")
+            and not _OPTION_LIKE.match(out[i + 1])
+        ):
+            out[i : i + 2] = [f"{out[i]}={out[i + 1]}"]
+        i += 1
+    return out
+
+
+def _show_warning(  # noqa: PLR0917 (the signature of warnings.showwarning)
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as one line, ``kzmap: warning: FILE: …``, not Python's format."""
+    text = " ".join(str(message).split())
+    print(f"kzmap: warning: {text}", file=sys.stderr if file is None else file)
 
 
 if __name__ == "__main__":

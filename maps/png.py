@@ -12,7 +12,7 @@ from kzmap.maps.browser import chromium
 if TYPE_CHECKING:
     import os
 
-__all__ = ["html_to_png"]
+__all__ = ["html_to_png", "png_bytes"]
 
 #: JS condition true once Leaflet has created the map and drawn its vector layers.
 _READY = (
@@ -59,13 +59,38 @@ def html_to_png(
     pathlib.Path
         `png_path`.
     """
+    data = png_bytes(html_path, width=width, height=height, scale=scale)
+    return write_bytes_atomic(png_path, data)
+
+
+def png_bytes(
+    html_path: str | os.PathLike[str],
+    *,
+    width: int = 1280,
+    height: int = 800,
+    scale: float = 1.0,
+) -> bytes:
+    """
+    Screenshot the page at `html_path` and return the PNG bytes.
+
+    Parameters
+    ----------
+    html_path
+        A saved kzmap page.
+    width, height, scale
+        As for `html_to_png`.
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+    """
     url = Path(html_path).resolve().as_uri()
     # Playwright's sync API refuses to run in a thread with a running asyncio
     # loop (Jupyter kernels, or a test that already drives a browser), so the
     # screenshot is always taken in a worker thread of its own.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        data = pool.submit(_screenshot, url, width, height, scale).result()
-    return write_bytes_atomic(png_path, data)
+        return pool.submit(_screenshot, url, width, height, scale).result()
 
 
 def _screenshot(url: str, width: int, height: int, scale: float) -> bytes:

@@ -10,7 +10,7 @@ import warnings
 from pathlib import Path
 
 import geopandas as gpd
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kzmap.geo import KzmapError, read, validate_file
@@ -176,3 +176,117 @@ def test_raw_bytes(data: bytes, suffix: str) -> None:
         path = Path(folder) / f"raw{suffix}"
         path.write_bytes(data)
         _load(path)
+
+
+def _shapefile_bytes() -> dict[str, bytes]:
+    """A small valid Shapefile (3 points, a text and a number field), as bytes."""
+    frame = gpd.GeoDataFrame(
+        {"name": ["Almaty", "Astana", "Shymkent"], "n": [1, 2, 3]},
+        geometry=gpd.points_from_xy([76.9, 71.4, 69.6], [43.2, 51.2, 42.3]),
+        crs=4326,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        frame.to_file(Path(folder) / "s.shp")
+        return {
+            ext: (Path(folder) / f"s{ext}").read_bytes()
+            for ext in (".shp", ".shx", ".dbf", ".prj")
+        }
+
+
+def _geopackage_bytes() -> bytes:
+    frame = gpd.GeoDataFrame(
+        {"name": ["Almaty", "Astana"]},
+        geometry=gpd.points_from_xy([76.9, 71.4], [43.2, 51.2]),
+        crs=4326,
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        frame.to_file(Path(folder) / "g.gpkg", driver="GPKG", layer="g")
+        return (Path(folder) / "g.gpkg").read_bytes()
+
+
+SHAPEFILE = _shapefile_bytes()
+GEOPACKAGE = _geopackage_bytes()
+
+#: Edits of a file's bytes: (position, replacement bytes, bytes cut after them).
+edits = st.lists(
+    st.tuples(st.integers(min_value=0), st.binary(max_size=6), st.integers(0, 64)),
+    min_size=1,
+    max_size=4,
+)
+
+
+def _mutate(data: bytes, changes: list[tuple[int, bytes, int]]) -> bytes:
+    out = bytearray(data)
+    for position, new, cut in changes:
+        at = position % (len(out) + 1)
+        out[at : at + len(new) + cut] = new
+    return bytes(out)
+
+
+@FUZZ
+@example(  # a .dbf header claiming billions of records
+    member=".dbf", changes=[(4, b"\x13?\xc3\xaa", 4)], truncate=None, lenient=True
+)
+@given(
+    member=st.sampled_from([".shp", ".shx", ".dbf"]),
+    changes=edits,
+    truncate=st.one_of(st.none(), st.integers(min_value=0)),
+    lenient=st.booleans(),
+)
+def test_shapefile_bytes(
+    member: str,
+    changes: list[tuple[int, bytes, int]],
+    truncate: int | None,
+    lenient: bool,
+) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for ext, original in SHAPEFILE.items():
+            data = original
+            if ext == member:
+                data = _mutate(original, changes)
+                if truncate is not None:
+                    data = data[: truncate % (len(data) + 1)]
+            (Path(folder) / f"s{ext}").write_bytes(data)
+        _load(Path(folder) / "s.shp", aoi=None, lenient=lenient)
+
+
+@FUZZ
+@given(changes=edits, keep_header=st.booleans())
+@example(changes=[(262140, b"\x80", 0)], keep_header=False)  # non-UTF-8 schema text
+def test_geopackage_bytes(
+    changes: list[tuple[int, bytes, int]], keep_header: bool
+) -> None:
+    data = _mutate(GEOPACKAGE, changes)
+    if keep_header:  # damage the pages, not the magic bytes kzmap checks first
+        data = GEOPACKAGE[:100] + data[100:]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "g.gpkg"
+        path.write_bytes(data)
+        _load(path, aoi=None, max_seconds=2)
+
+
+@FUZZ
+@given(
+    geometry=st.one_of(st.binary(max_size=40), st.none(), st.text(max_size=5)),
+    name=st.one_of(
+        st.binary(max_size=10),
+        st.text(max_size=5),
+        st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    ),
+)
+def test_geopackage_values(geometry: object, name: object) -> None:
+    import sqlite3
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "g.gpkg"
+        path.write_bytes(GEOPACKAGE)
+        with sqlite3.connect(path) as con:
+            for trigger in con.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ).fetchall():
+                con.execute(f'DROP TRIGGER "{trigger[0]}"')
+            con.execute(
+                "UPDATE g SET geom = ?, name = ? WHERE fid = 1", (geometry, name)
+            )
+        con.close()
+        _load(path, aoi=None)

@@ -145,13 +145,19 @@ def test_mf07_missing_sidecar_is_named(tmp_path: Path, points) -> None:
         read(tmp_path / "roads.shp")
 
 
-def test_mf07_dbf_record_count_mismatch_warns(tmp_path: Path, points, engine) -> None:
+def test_mf07_dbf_record_count_mismatch_is_truncation(
+    tmp_path: Path, points, engine
+) -> None:
+    # The .dbf header claims 5 records but holds 2: records 2-4 are lost, which
+    # is an error (issue 16) unless `lenient`, which keeps 2 and warns once.
     points.to_file(tmp_path / "p.shp")
     dbf = bytearray((tmp_path / "p.dbf").read_bytes())
     struct.pack_into("<I", dbf, 4, 5)
     (tmp_path / "p.dbf").write_bytes(bytes(dbf))
-    with pytest.warns(DataWarning, match=r"the \.shx lists 2 and the \.dbf header 5"):
+    with pytest.raises(ReadError, match=r"p\.shp: the Shapefile is truncated: 3 of"):
         read(tmp_path / "p.shp", engine=engine)
+    with pytest.warns(DataWarning, match=r"3 of its 5 records .* kept the 2 readable"):
+        assert len(read(tmp_path / "p.shp", engine=engine, lenient=True)) == 2
 
 
 def test_mf08_corrupt_shapefile_geometry_is_reported(tmp_path: Path, engine) -> None:

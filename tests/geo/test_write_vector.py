@@ -166,5 +166,5 @@ def test_bad_extension_and_missing_crs(tmp_path: Path, frame: gpd.GeoDataFrame) 
 
 
 def test_missing_folder(tmp_path: Path, frame: gpd.GeoDataFrame) -> None:
-    with pytest.raises(OutputError, match="Cannot write in"):
+    with pytest.raises(OutputError, match=r"Cannot write .*x\.geojson.: No such file"):
         write_vector(frame, tmp_path / "nope" / "x.geojson")
