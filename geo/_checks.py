@@ -273,7 +273,7 @@ def split_at_antimeridian(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDa
 def check_mixed_types(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
     """Warn when one layer holds points, lines and/or polygons together."""
     ids = shapely.get_type_id(frame.geometry.to_numpy())
-    if len(np.unique(_FAMILY_OF_ID[ids + 1])) < 2:
+    if len(set(_FAMILY_OF_ID[np.unique(ids) + 1])) < 2:
         return
     families = pd.Series(_FAMILY_OF_ID[ids + 1], index=frame.index)
     counts = families.value_counts()

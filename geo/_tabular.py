@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -34,6 +35,7 @@ LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 _MAX_LISTED = 10
 _BLOCK = 1 << 24
+_HEAD_CHARS = 1 << 20
 _BLANK = re.compile(rb"\n(?=\r?\n)")
 
 
@@ -164,49 +166,55 @@ def _float_or_nan(value: object) -> float:
         return math.nan
 
 
-def _count_rows(path: Path, log: ProblemLog, max_features: int) -> bytearray:
+def _scan(path: Path, log: ProblemLog, opts: ReadOptions) -> str:
     """
-    Return the file's bytes, refusing it as soon as it has too many rows.
+    Check the file's size in rows and its text, block by block; return its head.
 
-    Lines (blank ones aside) are counted while the file is read, in blocks:
-    without quotes a line is a row, so a 10^7-row CSV is refused after its
-    first megabytes rather than after parsing it all.
+    Lines (blank ones aside) are counted while the file is read: without
+    quotes a line is a row, so a 10^7-row CSV is refused after its first
+    megabytes rather than after parsing it all. Text is decoded strictly as it
+    streams; only if that fails is the file decoded again to name each bad
+    line. Nothing but the first block is kept.
     """
-    size = path.stat().st_size
-    data = bytearray(size)
-    view = memoryview(data)
-    pos = lines = 0
-    quoted = False
+    try:
+        decoder = codecs.getincrementaldecoder(opts.encoding or "utf-8")()
+    except LookupError as err:
+        log.fail("usage.encoding", f"unknown encoding {opts.encoding!r}.", cause=err)
+    head, lines, blocks, quoted = "", 0, 0, False
     with path.open("rb") as fh:
-        while pos < size and (n := fh.readinto(view[pos : pos + _BLOCK])):
-            lines += data.count(b"\n", pos, pos + n)
-            lines -= len(_BLANK.findall(view[pos : pos + n]))
-            quoted = quoted or data.find(b'"', pos, pos + n) >= 0
-            pos += n
+        while block := fh.read(_BLOCK):
+            blocks += 1
+            lines += block.count(b"\n") - len(_BLANK.findall(block))
+            quoted = quoted or b'"' in block
             # a blank line split over two blocks is counted: one per block
-            rows = lines - 1 - pos // _BLOCK
-            if not quoted and rows > max_features:
+            rows = lines - blocks
+            if not quoted and rows > opts.max_features:
                 log.fail(
                     "limit.features",
                     f"the CSV has at least {rows} rows, over the limit of "
-                    f"{max_features}. If it is trusted, pass a larger "
+                    f"{opts.max_features}. If it is trusted, pass a larger "
                     "`max_features=`.",
                 )
-    view.release()
-    del data[pos:]
-    return data
+            text = _decode_block(decoder, block, path, opts, log)
+            head = head or text.removeprefix("\ufeff")
+    _decode_block(decoder, b"", path, opts, log)
+    return head
 
 
-def _decode_checked(data: bytearray, opts: ReadOptions, log: ProblemLog) -> str:
-    """Decode strictly; on failure locate every undecodable cell, then raise."""
+def _decode_block(
+    decoder: codecs.IncrementalDecoder,
+    block: bytes,
+    path: Path,
+    opts: ReadOptions,
+    log: ProblemLog,
+) -> str:
+    """Decode the next block (b"" ends the file); name every bad line on failure."""
     try:
-        return data.removeprefix(b"\xef\xbb\xbf").decode(opts.encoding or "utf-8")
-    except LookupError as err:
-        log.fail("usage.encoding", f"unknown encoding {opts.encoding!r}.", cause=err)
+        return decoder.decode(block, final=not block)
     except UnicodeDecodeError:
-        text = _decode(data, opts.encoding, log)
+        text = _decode(path.read_bytes(), opts.encoding, log)
         _encoding_errors(text, _header(text, log), log)
-    return _decode(data, opts.encoding, log)  # pragma: no cover (raised above)
+        log.fail("encoding.decode", "the file is not valid in its encoding.")
 
 
 def read_csv_points(
@@ -219,12 +227,10 @@ def read_csv_points(
     frame and the number of data rows in the file.
     """
     lon, lat, crs, max_features = opts.lon, opts.lat, opts.crs, opts.max_features
-    text = _decode_checked(_count_rows(path, log, max_features), opts, log)
-    names = _header(text, log)
+    names = _header(_scan(path, log, opts)[:_HEAD_CHARS], log)
     x_col = _pick(names, lon, LON_NAMES, "longitude", log)
     y_col = _pick(names, lat, LAT_NAMES, "latitude", log)
-    frame = _parse(text, names, (x_col, y_col), log)
-    del text
+    frame = _parse(path, opts.encoding or "utf-8", names, (x_col, y_col), log)
     if len(frame) > max_features:
         log.fail(
             "limit.features",
@@ -244,7 +250,11 @@ def read_csv_points(
 
 
 def _parse(
-    text: str, names: list[str], coords: tuple[str, str], log: ProblemLog
+    path: Path,
+    encoding: str,
+    names: list[str],
+    coords: tuple[str, str],
+    log: ProblemLog,
 ) -> pd.DataFrame:
     """
     Parse the CSV: coordinates as text, other columns numeric when all are.
@@ -257,14 +267,13 @@ def _parse(
         "names": names,
         "keep_default_na": False,
         "na_values": [""],
+        "encoding": encoding,
     }
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), dtype=dict.fromkeys(coords, str), **options
-        )
+        frame = pd.read_csv(path, dtype=dict.fromkeys(coords, str), **options)
         flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
         if flags:
-            again = pd.read_csv(io.StringIO(text), dtype=str, usecols=flags, **options)
+            again = pd.read_csv(path, dtype=str, usecols=flags, **options)
             for column in flags:
                 frame[column] = again[column]
     except (pd.errors.ParserError, ValueError) as err:
