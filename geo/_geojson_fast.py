@@ -124,15 +124,15 @@ def screen(data: bytes, encoding: str | None) -> dict[str, object] | None:
 def _kind(dtype: object) -> bytes | None:
     """First bytes a JSON value may start with for a column of `dtype`."""
     if pd.api.types.is_bool_dtype(dtype):
-        return rb"[tfn]"
+        return rb"[tf]"
     if pd.api.types.is_numeric_dtype(dtype):
-        return rb"[-0-9n]"
+        return rb"[-0-9]"
     if pd.api.types.is_string_dtype(dtype) or pd.api.types.is_object_dtype(dtype):
-        return rb'["n]'
+        return rb'"'
     return None
 
 
-def _column_matches(data: bytes, name: str, values: pd.Series) -> bool:
+def _column_matches(data: bytes, start: int, name: str, values: pd.Series) -> bool:
     """
     Whether every occurrence of the key `name` holds one value of the column.
 
@@ -145,14 +145,14 @@ def _column_matches(data: bytes, name: str, values: pd.Series) -> bool:
     if kind is None:
         return False
     key = json.dumps(name, ensure_ascii=False).encode("utf-8")
-    occurrences = data.count(key)
+    occurrences = data.count(key, start)
     if occurrences == 0:
         return bool(values.isna().all())
     prefix = re.escape(key) + rb"\s*:\s*"
-    typed = len(re.findall(prefix + kind, data))
-    if typed != occurrences:
+    found = re.compile(prefix + rb"(?:(null)|" + kind + rb")").findall(data, start)
+    if len(found) != occurrences:
         return False
-    nulls = len(re.findall(prefix + rb"null", data))
+    nulls = found.count(b"null")
     return occurrences - nulls == int(values.notna().sum())
 
 
@@ -206,23 +206,23 @@ def _brackets(geoms: NDArray[np.object_]) -> int:
 def plain_frame(data: bytes, frame: gpd.GeoDataFrame, *, check_range: bool) -> bool:
     """Whether GDAL's `frame` is exactly what the Python path would have made."""
     n = len(frame)
-    head = data[: data.find(b'"features"')]
+    start = data.find(b'"features"')
     members = (b'"Feature"', b'"properties"', b'"geometry"')
-    counts = {data.count(m) - head.count(m) for m in members}
+    counts = {data.count(m, start) for m in members}
     if not n or counts != {n}:
         return False
     if not _plain_geometries(frame.geometry.to_numpy(), check_range=check_range):
         return False
-    if data.count(b"[") != 1 + _brackets(frame.geometry.to_numpy()):
+    if data.count(b"[", start) != 1 + _brackets(frame.geometry.to_numpy()):
         return False
     columns = [c for c in frame.columns if c != frame.geometry.name]
-    if b'"id"' in data and "id" not in columns:
+    if data.find(b'"id"', start) >= 0 and "id" not in columns:
         return False
     return all(
         isinstance(c, str)
         and c
         and c not in _NOT_PROPERTIES
-        and _column_matches(data, c, frame[c])
+        and _column_matches(data, start, c, frame[c])
         for c in columns
     )
 
