@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kzmap.geo._geojson import _crs_member, check_key_count
+from kzmap.geo._geojson import MAX_PROPERTY_KEYS, _crs_member, check_key_count
 from kzmap.geo._options import ReadOptions, apply_user_crs
 from kzmap.geo.crs import STORAGE_CRS
 from kzmap.geo.errors import KzmapError
@@ -51,6 +51,7 @@ _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
 _ENDS_WITH_FEATURES = re.compile(rb"\}\s*\]\s*\}\s*$")
 _CHUNK = 1 << 24
+_FIRST_FEATURE_BYTES = 1 << 20
 #: Column names GDAL makes from members that are not properties.
 _NOT_PROPERTIES = {"properties", "geometry", "type", "coordinates", "features"}
 #: GEOS type ids of Point, LineString, Polygon and their Multi* forms.
@@ -227,6 +228,47 @@ def plain_frame(data: bytes, frame: gpd.GeoDataFrame, *, check_range: bool) -> b
     )
 
 
+def _keys(value: object, out: set[str]) -> set[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.add(key)
+            _keys(item, out)
+    elif isinstance(value, list):
+        for item in value[:1]:
+            _keys(item, out)
+    return out
+
+
+def _keys_of_first_feature_only(data: bytes) -> bool:
+    """
+    Whether every member name in the features is one of the first feature's.
+
+    Every ``"name":`` in the features array is counted against the names of
+    the first feature; then the file has no more property keys than it, and
+    GDAL's schema pass (to count them before reading) can be skipped.
+    """
+    start = data.find(b'"features"')
+    begin = data.find(b"{", start)
+    try:
+        first, _ = json.JSONDecoder().raw_decode(
+            data[begin : begin + _FIRST_FEATURE_BYTES].decode("utf-8", "replace")
+        )
+        names = {
+            json.dumps(k, ensure_ascii=False).encode() + b":"
+            for k in _keys(first, set())
+        }
+    except (ValueError, RecursionError):
+        return False
+    if any(gap in data for gap in (b'" :', b'"\t:', b'"\n:', b'"\r:')):
+        return False
+    names = [
+        json.dumps(k, ensure_ascii=False).encode() + b":" for k in _keys(first, set())
+    ]
+    if len(names) > MAX_PROPERTY_KEYS:
+        return False
+    return data.count(b'":', start) == sum(data.count(n, start) for n in names)
+
+
 def read_fast(
     path: Path,
     log: ProblemLog,
@@ -244,13 +286,14 @@ def read_fast(
     top = screen(data, opts.encoding) if opts.engine == "pyogrio" else None
     if top is None:
         return None
-    import pyogrio  # noqa: PLC0415
+    if not _keys_of_first_feature_only(data):
+        import pyogrio  # noqa: PLC0415
 
-    try:
-        fields = len(pyogrio.read_info(path)["fields"])
-    except Exception:  # the exact path words GDAL's errors
-        return None
-    check_key_count(fields, log)
+        try:
+            fields = len(pyogrio.read_info(path)["fields"])
+        except Exception:  # the exact path words GDAL's errors
+            return None
+        check_key_count(fields, log)
     scratch = replace(log, problems=[])
     try:
         crs = _crs_member(top, scratch)
