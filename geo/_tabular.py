@@ -141,6 +141,9 @@ def _bad_number(text: str) -> str:
 
 def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> NDArray[np.float64]:
     """Return the column as floats (NaN where bad), logging each bad row."""
+    values = _arrow_floats(frame[column])
+    if values is not None and np.isfinite(values).all():
+        return values
     raw = frame[column].to_numpy(dtype=object)
     try:
         values = raw.astype(np.float64)  # float() of each cell, in C
@@ -157,6 +160,18 @@ def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> NDArray[np.fl
         )
     values[~np.isfinite(values)] = np.nan
     return values
+
+
+def _arrow_floats(column: pd.Series) -> NDArray[np.float64] | None:
+    """Parse decimal text with Arrow (correctly rounded); None if any cell fails."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    try:
+        parsed = pc.cast(pa.array(column, type=pa.string()), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+    return np.asarray(parsed.to_numpy(zero_copy_only=False), dtype=np.float64)
 
 
 def _float_or_nan(value: object) -> float:
