@@ -58,7 +58,10 @@ def _chunks(line: LineString) -> list[LineString]:
 
 def _aeqd_at(chunk: LineString) -> Proj:
     """Azimuthal-equidistant projection centred on the geodesic middle of `chunk`."""
-    half = WGS84.geometry_length(chunk) / 2000.0
+    xy = shapely.get_coordinates(chunk)
+    half = (
+        float(WGS84.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2].sum()) / 2000
+    )
     lon, lat, _ = point_at_km(chunk, half)
     return Proj(f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +ellps=WGS84 +units=m")
 
@@ -83,30 +86,53 @@ def _local_pieces(line: BaseGeometry) -> list[tuple[Proj, BaseGeometry]]:
     return out
 
 
-def _buffer(local: list[tuple[Proj, BaseGeometry]], buffer_km: float) -> BaseGeometry:
-    """Union of the chunk buffers, taken back to lon/lat."""
+def _buffer_pieces(
+    local: list[tuple[Proj, BaseGeometry]], buffer_km: float
+) -> NDArray[np.object_]:
+    """Each chunk's buffer, built in its projection and taken back to lon/lat."""
     pieces = []
     for proj, shape in local:
         outline = shapely.segmentize(shape.buffer(buffer_km * 1000.0), _OUTLINE_STEP_M)
         pieces.append(shapely.make_valid(_project(outline, proj, inverse=True)))
-    return shapely.union_all(pieces)
+    return np.asarray(pieces, dtype=object)
 
 
 def _distances_km(
-    local: list[tuple[Proj, BaseGeometry]], polygons: list[BaseGeometry]
+    local: list[tuple[Proj, BaseGeometry]],
+    pieces: NDArray[np.object_],
+    polygons: NDArray[np.object_],
+    touching: NDArray[np.bool_],
 ) -> NDArray[np.float64]:
-    """Shortest distance from the route to each polygon: the minimum over chunks."""
-    distance = np.full(len(polygons), np.inf)
-    for proj, shape in local:
-        projected = [_project(p, proj) for p in polygons]
-        metres = shapely.distance(np.asarray(projected, dtype=object), shape)
-        distance = np.minimum(distance, np.asarray(metres, dtype=float) / 1000.0)
+    """
+    Shortest distance from the route to each polygon: the minimum over chunks.
+
+    Polygons the route enters are at 0; the others are measured only from the
+    chunks whose buffer they reach (the nearest chunk's always does), each
+    projection applied to all of them at once.
+    """
+    distance = np.where(touching, 0.0, np.inf)
+    for (proj, shape), piece in zip(local, pieces, strict=True):
+        todo = np.flatnonzero(~touching & shapely.intersects(polygons, piece))
+        if not len(todo):
+            continue
+        projected = _project(polygons[todo], proj)  # type: ignore[arg-type]
+        metres = np.asarray(shapely.distance(projected, shape), dtype=float)
+        distance[todo] = np.minimum(distance[todo], metres / 1000.0)
     return distance
 
 
 def _area_km2(geometry: BaseGeometry) -> float:
-    area, _ = WGS84.geometry_area_perimeter(geometry)
-    return abs(float(area)) / 1e6
+    """Geodesic area of the polygons in `geometry` (holes subtracted), km2."""
+    parts = shapely.get_parts(geometry)
+    polygons = parts[shapely.get_type_id(parts) == 3]
+    rings, owner = shapely.get_rings(polygons, return_index=True)
+    first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else owner
+    total = 0.0
+    for ring, exterior in zip(rings, first, strict=True):
+        xy = shapely.get_coordinates(ring)
+        area, _ = WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])
+        total += abs(area) if exterior else -abs(area)
+    return abs(total) / 1e6
 
 
 def exposure(
@@ -167,26 +193,30 @@ def exposure(
         raise UsageError(msg)
     index, keys = _polygon_index(polygons, by=by, name="polygons")
     rows: list[dict[str, object]] = []
+    areas: dict[int, float] = {}
     for n, (rid, line) in enumerate(
         zip(_route_ids(routes), _lines(routes), strict=True)
     ):
         local = _local_pieces(line)
-        buffer = _buffer(local, buffer_km)
+        pieces = _buffer_pieces(local, buffer_km)
+        buffer = shapely.union_all(pieces)
         near = index.tree.query(buffer, predicate="intersects")
-        distance = _distances_km(local, list(index.polygons[near]))
-        for p, dist in zip(near.tolist(), distance.tolist(), strict=True):
-            total = _area_km2(index.polygons[p])
-            inside = _area_km2(shapely.intersection(index.polygons[p], buffer))
-            touches = bool(shapely.intersects(line, index.polygons[p]))
+        polygons = index.polygons[near]
+        touching = shapely.intersects(polygons, line)
+        distance = _distances_km(local, pieces, polygons, touching)
+        inside = shapely.intersection(polygons, buffer)
+        for i, p in enumerate(near.tolist()):
+            total = areas.setdefault(p, _area_km2(index.polygons[p]))
+            within = _area_km2(inside[i])
             rows.append(
                 {
                     "_order": n,
                     "route": rid,
                     "polygon": keys[p],
-                    "distance_km": 0.0 if touches else dist,
+                    "distance_km": float(distance[i]),
                     "area_km2": total,
-                    "area_in_buffer_km2": inside,
-                    "area_share": inside / total if total > 0 else 0.0,
+                    "area_in_buffer_km2": within,
+                    "area_share": within / total if total > 0 else 0.0,
                 }
             )
     table = pd.DataFrame(rows, columns=["_order", *EXPOSURE_COLUMNS])
