@@ -21,7 +21,7 @@ import codecs
 import json
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -122,7 +122,7 @@ def screen(data: bytes, encoding: str | None) -> dict[str, object] | None:
     return top
 
 
-def _kind(dtype: object) -> bytes | None:
+def _kind(dtype: Any) -> bytes | None:
     """First bytes a JSON value may start with for a column of `dtype`."""
     if pd.api.types.is_bool_dtype(dtype):
         return rb"[tf]"
@@ -261,9 +261,6 @@ def _keys_of_first_feature_only(data: bytes) -> bool:
         return False
     if any(gap in data for gap in (b'" :', b'"\t:', b'"\n:', b'"\r:')):
         return False
-    names = [
-        json.dumps(k, ensure_ascii=False).encode() + b":" for k in _keys(first, set())
-    ]
     if len(names) > MAX_PROPERTY_KEYS:
         return False
     return data.count(b'":', start) == sum(data.count(n, start) for n in names)

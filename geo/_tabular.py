@@ -277,18 +277,26 @@ def _parse(
     Empty cells are missing. Columns pandas would read as booleans are read
     again as text (kzmap keeps ``True``/``yes`` as written).
     """
-    options: dict[str, object] = {
-        "header": 0,
-        "names": names,
-        "keep_default_na": False,
-        "na_values": [""],
-        "encoding": encoding,
-    }
+
+    def read(
+        dtype: type[str] | dict[str, type[str]], usecols: list[str] | None = None
+    ) -> pd.DataFrame:
+        return pd.read_csv(
+            path,
+            header=0,
+            names=names,
+            keep_default_na=False,
+            na_values=[""],
+            encoding=encoding,
+            dtype=dtype,
+            usecols=usecols,
+        )
+
     try:
-        frame = pd.read_csv(path, dtype=dict.fromkeys(coords, str), **options)
+        frame = read(dict.fromkeys(coords, str))
         flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
         if flags:
-            again = pd.read_csv(path, dtype=str, usecols=flags, **options)
+            again = read(str, flags)
             for column in flags:
                 frame[column] = again[column]
     except (pd.errors.ParserError, ValueError) as err:

@@ -192,10 +192,12 @@ def _arrow_dtype(source: Path, column: str) -> np.dtype[np.generic]:
     import pyarrow.dataset as ds  # noqa: PLC0415
 
     kind = ds.dataset(source, format="parquet").schema.field(column).type
+    dtype: np.dtype[np.generic]
     try:
-        return np.dtype(kind.to_pandas_dtype())
+        dtype = np.dtype(kind.to_pandas_dtype())
     except (NotImplementedError, TypeError):
-        return np.dtype(object)
+        dtype = np.dtype(object)
+    return dtype
 
 
 def _import_dask() -> None:

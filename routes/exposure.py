@@ -201,10 +201,10 @@ def exposure(
         pieces = _buffer_pieces(local, buffer_km)
         buffer = shapely.union_all(pieces)
         near = index.tree.query(buffer, predicate="intersects")
-        polygons = index.polygons[near]
-        touching = shapely.intersects(polygons, line)
-        distance = _distances_km(local, pieces, polygons, touching)
-        inside = shapely.intersection(polygons, buffer)
+        reached = index.polygons[near]
+        touching = shapely.intersects(reached, line)
+        distance = _distances_km(local, pieces, reached, touching)
+        inside = shapely.intersection(reached, buffer)
         for i, p in enumerate(near.tolist()):
             total = areas.setdefault(p, _area_km2(index.polygons[p]))
             within = _area_km2(inside[i])
