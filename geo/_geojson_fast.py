@@ -48,6 +48,8 @@ __all__ = [
 ]
 
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+#: Whitespace between a member name and its colon (counts assume none).
+_GAP = re.compile(rb'"[ \t\r\n]+:')
 _FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
 _ENDS_WITH_FEATURES = re.compile(rb"\}\s*\]\s*\}\s*$")
 _CHUNK = 1 << 24
@@ -94,6 +96,7 @@ def _plain_bytes(data: bytes, encoding: str | None) -> bool:
         and b"NaN" not in data
         and b"Infinity" not in data
         and _SURROGATE.search(data) is None
+        and _GAP.search(data) is None
         and _ENDS_WITH_FEATURES.search(data[-256:]) is not None
         and _utf8(data)
     )
@@ -133,7 +136,9 @@ def _kind(dtype: Any) -> bytes | None:
     return None
 
 
-def _column_matches(data: bytes, start: int, name: str, values: pd.Series) -> bool:
+def _column_matches(
+    data: bytes, start: int, name: str, values: pd.Series, known: dict[str, int]
+) -> bool:
     """
     Whether every occurrence of the key `name` holds one value of the column.
 
@@ -145,11 +150,11 @@ def _column_matches(data: bytes, start: int, name: str, values: pd.Series) -> bo
     kind = _kind(values.dtype)
     if kind is None:
         return False
-    key = json.dumps(name, ensure_ascii=False).encode("utf-8")
-    occurrences = data.count(key, start)
+    key = json.dumps(name, ensure_ascii=False).encode("utf-8") + b":"
+    occurrences = known[name] if name in known else data.count(key, start)
     if occurrences == 0:
         return bool(values.isna().all())
-    prefix = re.escape(key) + rb"\s*:\s*"
+    prefix = re.escape(key) + rb"\s*"
     found = re.compile(prefix + rb"(?:(null)|" + kind + rb")").findall(data, start)
     if len(found) != occurrences:
         return False
@@ -204,12 +209,27 @@ def _brackets(geoms: NDArray[np.object_]) -> int:
     return total + len(parts) + rings
 
 
-def plain_frame(data: bytes, frame: gpd.GeoDataFrame, *, check_range: bool) -> bool:
-    """Whether GDAL's `frame` is exactly what the Python path would have made."""
+def plain_frame(
+    data: bytes,
+    frame: gpd.GeoDataFrame,
+    *,
+    check_range: bool,
+    known: dict[str, int] | None = None,
+) -> bool:
+    """
+    Whether GDAL's `frame` is exactly what the Python path would have made.
+
+    `known` holds counts of ``"name":`` in the features already made.
+    """
+    known = known or {}
     n = len(frame)
-    start = data.find(b'"features"')
-    members = (b'"Feature"', b'"properties"', b'"geometry"')
-    counts = {data.count(m, start) for m in members}
+    start = data.find(b'"features"') + len(b'"features"')
+    members = ("properties", "geometry")
+    counts = {
+        known[m] if m in known else data.count(f'"{m}":'.encode(), start)
+        for m in members
+    }
+    counts.add(data.count(b'"Feature"', start))
     if not n or counts != {n}:
         return False
     if not _plain_geometries(frame.geometry.to_numpy(), check_range=check_range):
@@ -223,7 +243,7 @@ def plain_frame(data: bytes, frame: gpd.GeoDataFrame, *, check_range: bool) -> b
         isinstance(c, str)
         and c
         and c not in _NOT_PROPERTIES
-        and _column_matches(data, start, c, frame[c])
+        and _column_matches(data, start, c, frame[c], known)
         for c in columns
     )
 
@@ -239,31 +259,33 @@ def _keys(value: object, out: set[str]) -> set[str]:
     return out
 
 
-def _keys_of_first_feature_only(data: bytes) -> bool:
+def name_counts(data: bytes) -> dict[str, int] | None:
     """
-    Whether every member name in the features is one of the first feature's.
+    Count each member name of the first feature in the features array.
 
-    Every ``"name":`` in the features array is counted against the names of
-    the first feature; then the file has no more property keys than it, and
-    GDAL's schema pass (to count them before reading) can be skipped.
+    If every ``"name":`` in the array is one of the first feature's, return
+    their counts: the file has no more property keys than that feature, so
+    GDAL's schema pass (to count them before reading) can be skipped, and the
+    counts serve `plain_frame`. None if any other name occurs.
     """
-    start = data.find(b'"features"')
+    start = data.find(b'"features"') + len(b'"features"')
     begin = data.find(b"{", start)
     try:
         first, _ = json.JSONDecoder().raw_decode(
             data[begin : begin + _FIRST_FEATURE_BYTES].decode("utf-8", "replace")
         )
-        names = {
-            json.dumps(k, ensure_ascii=False).encode() + b":"
-            for k in _keys(first, set())
-        }
+        names = _keys(first, set())
     except (ValueError, RecursionError):
-        return False
-    if any(gap in data for gap in (b'" :', b'"\t:', b'"\n:', b'"\r:')):
-        return False
+        return None
     if len(names) > MAX_PROPERTY_KEYS:
-        return False
-    return data.count(b'":', start) == sum(data.count(n, start) for n in names)
+        return None
+    counts = {
+        k: data.count(json.dumps(k, ensure_ascii=False).encode() + b":", start)
+        for k in names
+    }
+    if data.count(b'":', start) != sum(counts.values()):
+        return None
+    return counts
 
 
 def read_fast(
@@ -283,7 +305,8 @@ def read_fast(
     top = screen(data, opts.encoding) if opts.engine == "pyogrio" else None
     if top is None:
         return None
-    if not _keys_of_first_feature_only(data):
+    known = name_counts(data)
+    if known is None:
         import pyogrio  # noqa: PLC0415
 
         try:
@@ -298,7 +321,9 @@ def read_fast(
     except KzmapError:
         return None
     check_range = opts.crs is None and (crs is None or crs.is_geographic)
-    if scratch.has_errors() or not plain_frame(data, frame, check_range=check_range):
+    if scratch.has_errors() or not plain_frame(
+        data, frame, check_range=check_range, known=known
+    ):
         return None
     del data
     log.problems.extend(scratch.problems)
