@@ -60,10 +60,15 @@ _NOT_PROPERTIES = {"properties", "geometry", "type", "coordinates", "features"}
 _SIMPLE_TYPES = np.array([0, 1, 3, 4, 5, 6])
 
 
-def check_feature_count(data: bytes, log: ProblemLog, *, max_features: int) -> None:
-    """Refuse a file with more features than `max_features` before parsing it."""
-    if data.count(b'"Feature"') <= max_features:
-        return
+def check_feature_count(data: bytes, log: ProblemLog, *, max_features: int) -> int:
+    """
+    Refuse a file with more features than `max_features` before parsing it.
+
+    Returns the number of ``"Feature"`` strings in the file.
+    """
+    found = data.count(b'"Feature"')
+    if found <= max_features:
+        return found
     count = len(_FEATURE.findall(data))
     if count > max_features:
         log.fail(
@@ -71,6 +76,7 @@ def check_feature_count(data: bytes, log: ProblemLog, *, max_features: int) -> N
             f"the file has {count} features, over the limit of "
             f"{max_features}. If it is trusted, pass a larger `max_features=`.",
         )
+    return found
 
 
 def _utf8(data: bytes) -> bool:
@@ -215,11 +221,13 @@ def plain_frame(
     *,
     check_range: bool,
     known: dict[str, int] | None = None,
+    features: int | None = None,
 ) -> bool:
     """
     Whether GDAL's `frame` is exactly what the Python path would have made.
 
-    `known` holds counts of ``"name":`` in the features already made.
+    `known` holds counts of ``"name":`` in the features, `features` the
+    count of ``"Feature"``, where they were already made.
     """
     known = known or {}
     n = len(frame)
@@ -229,12 +237,14 @@ def plain_frame(
         known[m] if m in known else data.count(f'"{m}":'.encode(), start)
         for m in members
     }
-    counts.add(data.count(b'"Feature"', start))
+    counts.add(data.count(b'"Feature"', start) if features is None else features)
     if not n or counts != {n}:
         return False
     if not _plain_geometries(frame.geometry.to_numpy(), check_range=check_range):
         return False
-    if data.count(b"[", start) != 1 + _brackets(frame.geometry.to_numpy()):
+    geoms = frame.geometry.to_numpy()
+    points = bool((shapely.get_type_id(geoms) == 0).all())  # 1 position each
+    if not points and data.count(b"[", start) != 1 + _brackets(geoms):
         return False
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if data.find(b'"id"', start) >= 0 and "id" not in columns:
@@ -301,7 +311,7 @@ def read_fast(
     problems are left to the exact path (None is returned).
     """
     data = path.read_bytes()
-    check_feature_count(data, log, max_features=opts.max_features)
+    features = check_feature_count(data, log, max_features=opts.max_features)
     top = screen(data, opts.encoding) if opts.engine == "pyogrio" else None
     if top is None:
         return None
@@ -322,7 +332,7 @@ def read_fast(
         return None
     check_range = opts.crs is None and (crs is None or crs.is_geographic)
     if scratch.has_errors() or not plain_frame(
-        data, frame, check_range=check_range, known=known
+        data, frame, check_range=check_range, known=known, features=features
     ):
         return None
     del data
