@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from kzmap.geo._geometry import (
     antimeridian_jumps,
@@ -26,6 +27,7 @@ __all__ = ["CENTRAL_ASIA", "check_frame"]
 #: Extent of kzmap's region in lon/lat degrees: (west, south, east, north).
 CENTRAL_ASIA: tuple[float, float, float, float] = (43.0, 30.0, 90.0, 57.5)
 _LISTED = 10
+_CRS84 = CRS("OGC:CRS84")
 #: Geometry family by GEOS type id + 1 (id -1 is a missing geometry).
 _FAMILY_OF_ID = np.array(
     [
@@ -168,6 +170,9 @@ def to_lonlat(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     crs = frame.crs
     if crs is None or crs.equals(STORAGE_CRS):
         return frame
+    if crs.equals(_CRS84):
+        # the same datum and numbers in lon/lat order: no transform needed
+        return frame.set_crs(STORAGE_CRS, allow_override=True)
     if crs.to_authority() is None:
         log.add(
             "crs.no_authority",
