@@ -7,7 +7,7 @@ import csv
 import io
 import math
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -141,6 +141,8 @@ def _bad_number(text: str) -> str:
 
 def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> NDArray[np.float64]:
     """Return the column as floats (NaN where bad), logging each bad row."""
+    if pd.api.types.is_float_dtype(frame[column]):  # parsed, all finite
+        return frame[column].to_numpy(dtype=np.float64)
     values = _arrow_floats(frame[column])
     if values is not None and np.isfinite(values).all():
         return values
@@ -272,15 +274,15 @@ def _parse(
     log: ProblemLog,
 ) -> pd.DataFrame:
     """
-    Parse the CSV: coordinates as text, other columns numeric when all are.
+    Parse the CSV: coordinates as numbers, other columns numeric if all are.
 
-    Empty cells are missing. Columns pandas would read as booleans are read
-    again as text (kzmap keeps ``True``/``yes`` as written).
+    Coordinates are read again as text if one is not a finite number, so the
+    bad cells can be named. Empty cells are missing. Columns pandas would read
+    as booleans are read again as text (kzmap keeps ``True``/``yes`` as
+    written).
     """
 
-    def read(
-        dtype: type[str] | dict[str, type[str]], usecols: list[str] | None = None
-    ) -> pd.DataFrame:
+    def read(dtype: Any, usecols: list[str] | None = None) -> pd.DataFrame:
         return pd.read_csv(
             path,
             header=0,
@@ -293,7 +295,12 @@ def _parse(
         )
 
     try:
-        frame = read(dict.fromkeys(coords, str))
+        try:  # numbers straight away; text only to name the bad cells
+            frame = read(dict.fromkeys(coords, np.float64))
+            if not np.isfinite(frame[list(coords)].to_numpy()).all():
+                frame = read(dict.fromkeys(coords, str))
+        except ValueError:
+            frame = read(dict.fromkeys(coords, str))
         flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
         if flags:
             again = read(str, flags)
@@ -302,7 +309,8 @@ def _parse(
     except (pd.errors.ParserError, ValueError) as err:
         log.fail("read.csv", f"not a readable CSV ({err}).", cause=err)
     for column in coords:
-        frame[column] = frame[column].fillna("")
+        if not pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].fillna("")
     return frame
 
 
