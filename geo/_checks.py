@@ -8,10 +8,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from pyproj import CRS
 
 from kzmap.geo._geometry import (
-    family,
-    has_antimeridian_jump,
+    antimeridian_jumps,
     keep_dimension,
     split_antimeridian,
 )
@@ -27,6 +27,15 @@ __all__ = ["CENTRAL_ASIA", "check_frame"]
 #: Extent of kzmap's region in lon/lat degrees: (west, south, east, north).
 CENTRAL_ASIA: tuple[float, float, float, float] = (43.0, 30.0, 90.0, 57.5)
 _LISTED = 10
+_CRS84 = CRS("OGC:CRS84")
+#: Geometry family by GEOS type id + 1 (id -1 is a missing geometry).
+_FAMILY_OF_ID = np.array(
+    [
+        *("none", "point", "line", "line", "polygon"),
+        *("point", "line", "polygon", "collection"),
+    ],
+    dtype=object,
+)
 
 
 def _fid(frame: gpd.GeoDataFrame, index: object) -> object:
@@ -98,7 +107,8 @@ def drop_missing(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
                 feature=int(index),
                 feature_id=_fid(frame, index),
             )
-    return frame[~(null | empty)]
+    missing = null | empty
+    return frame[~missing] if missing.any() else frame
 
 
 def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
@@ -126,12 +136,14 @@ def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFr
             severity="warning",
         )
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()))
+    if not len(bad):
+        return frame
     return frame.iloc[np.setdiff1d(np.arange(len(frame)), bad)]
 
 
 def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
     """Report features outside lon -180..180, lat -90..90 (frame in EPSG:4326)."""
-    bounds = frame.geometry.bounds.to_numpy()
+    bounds = shapely.bounds(frame.geometry.to_numpy())
     outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (
         np.abs(bounds[:, [1, 3]]) > 90
     ).any(axis=1)
@@ -158,6 +170,9 @@ def to_lonlat(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     crs = frame.crs
     if crs is None or crs.equals(STORAGE_CRS):
         return frame
+    if crs.equals(_CRS84):
+        # the same datum and numbers in lon/lat order: no transform needed
+        return frame.set_crs(STORAGE_CRS, allow_override=True)
     if crs.to_authority() is None:
         log.add(
             "crs.no_authority",
@@ -241,30 +256,31 @@ def repair_invalid(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame
 
 def split_at_antimeridian(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     """Cut lines and polygons whose vertices jump over 180 degrees of longitude."""
-    geoms = frame.geometry.to_numpy().copy()
-    changed = False
-    for pos, geom in enumerate(geoms):
-        if has_antimeridian_jump(geom):
-            geoms[pos] = split_antimeridian(geom)
-            changed = True
-            index = frame.index[int(pos)]
-            log.add(
-                "repair.antimeridian",
-                "the geometry crosses the antimeridian (a vertex-to-vertex jump over "
-                "180 degrees of longitude); split into parts on either side "
-                "(RFC 7946 section 3.1.9).",
-                severity="warning",
-                feature=int(index),
-                feature_id=_fid(frame, index),
-            )
-    if not changed:
+    jumps = antimeridian_jumps(frame.geometry.to_numpy())
+    if not jumps.any():
         return frame
+    geoms = frame.geometry.to_numpy().copy()
+    for pos in np.flatnonzero(jumps):
+        geoms[pos] = split_antimeridian(geoms[pos])
+        index = frame.index[int(pos)]
+        log.add(
+            "repair.antimeridian",
+            "the geometry crosses the antimeridian (a vertex-to-vertex jump over "
+            "180 degrees of longitude); split into parts on either side "
+            "(RFC 7946 section 3.1.9).",
+            severity="warning",
+            feature=int(index),
+            feature_id=_fid(frame, index),
+        )
     return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
 
 
 def check_mixed_types(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
     """Warn when one layer holds points, lines and/or polygons together."""
-    families = pd.Series([family(g) for g in frame.geometry], index=frame.index)
+    ids = shapely.get_type_id(frame.geometry.to_numpy())
+    if len(set(_FAMILY_OF_ID[np.unique(ids) + 1])) < 2:
+        return
+    families = pd.Series(_FAMILY_OF_ID[ids + 1], index=frame.index)
     counts = families.value_counts()
     if len(counts) > 1:
         first = families.iloc[0]
@@ -288,7 +304,7 @@ def check_swapped(
     if aoi is None or not len(frame):
         return
     west, south, east, north = aoi
-    b = frame.geometry.bounds.to_numpy()
+    b = shapely.bounds(frame.geometry.to_numpy())
     x, y = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     inside = (x >= west) & (x <= east) & (y >= south) & (y <= north)
     swapped = (y >= west) & (y <= east) & (x >= south) & (x <= north)

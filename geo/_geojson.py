@@ -16,7 +16,7 @@ from kzmap.geo._geojson_geometry import GeometryCheck, check_geometry
 if TYPE_CHECKING:
     from kzmap.geo.problems import ProblemLog, Severity
 
-__all__ = ["CleanGeoJSON", "clean_geojson"]
+__all__ = ["MAX_PROPERTY_KEYS", "CleanGeoJSON", "check_key_count", "clean_geojson"]
 
 # Legacy GJ2008 "crs" names kzmap accepts; anything else (URLs, PROJJSON) is refused.
 _CRS_NAME = re.compile(
@@ -27,6 +27,15 @@ _CRS_NAME = re.compile(
 _RESERVED = {"geometry": "geometry_attr"}
 #: Bytes that did not decode (kept as lone surrogates by "surrogateescape").
 _UNDECODED = re.compile("[\udc80-\udcff]")
+#: Any surrogate left after parsing: undecoded bytes, or a JSON ``\\ud800``
+#: escape without its pair (valid pairs are joined by the parser).
+_SURROGATES = re.compile("[\ud800-\udfff]")
+#: Most distinct property keys (columns) accepted in one GeoJSON file. GDAL and
+#: pandas build one column per key for every feature, so 10^4 keys over 10^4
+#: features is 10^8 cells from a 1 MB file.
+MAX_PROPERTY_KEYS = 2000
+#: Surrogates that cannot come from undecoded bytes: lone JSON escapes.
+_LONE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
 
 
 class _Object(dict[str, object]):
@@ -88,6 +97,7 @@ def clean_geojson(
     types: dict[str, set[str]] = {}
     for index, feature in enumerate(features):
         result = _feature(index, feature, log, check_range=check_range, types=types)
+        check_key_count(len(types), log)
         if result is not None:
             clean.append(result)
             out.source_index.append(index)
@@ -105,6 +115,17 @@ def clean_geojson(
     body = {"type": "FeatureCollection", "features": clean}
     out.text = json.dumps(body, ensure_ascii=False, allow_nan=False)
     return out
+
+
+def check_key_count(count: int, log: ProblemLog) -> None:
+    """Refuse more than `MAX_PROPERTY_KEYS` distinct property keys."""
+    if count > MAX_PROPERTY_KEYS:
+        log.fail(
+            "limit.keys",
+            f"the features' properties use {count} or more distinct keys, over "
+            f"the limit of {MAX_PROPERTY_KEYS} (each key becomes a column for "
+            "every feature). Give the features a common set of keys.",
+        )
 
 
 def _as_text(features: list[dict[str, object]], keys: list[str]) -> None:
@@ -266,7 +287,7 @@ def _feature(
         at.add("geojson.feature", f"'type' is {kind!r}; expected 'Feature'.")
     props = _properties(feature, at, types)
     if isinstance(fid, str) and _has_surrogates(fid):
-        _encoding_error(at, "id")
+        _encoding_error(at, "id", fid)
     geometry, check = check_geometry(feature.get("geometry"), check_range=check_range)
     for message in check.errors:
         at.add("geometry.coordinates", message + ".")
@@ -342,7 +363,7 @@ def _value(key: str, value: object, at: _At, types: dict[str, set[str]]) -> obje
     result = value
     if isinstance(value, str):
         if _has_surrogates(value):
-            _encoding_error(at, key)
+            _encoding_error(at, key, value)
     elif value is None:
         kind = "null"
     elif isinstance(value, bool):
@@ -366,16 +387,25 @@ def _value(key: str, value: object, at: _At, types: dict[str, set[str]]) -> obje
         )
         result = json.dumps(value, ensure_ascii=False, default=str)
         if _has_surrogates(result):
-            _encoding_error(at, key)
+            _encoding_error(at, key, result)
     types.setdefault(key, set()).add(kind)
     return result
 
 
 def _has_surrogates(text: str) -> bool:
-    return _UNDECODED.search(text) is not None
+    return _SURROGATES.search(text) is not None
 
 
-def _encoding_error(at: _At, key: str) -> None:
+def _encoding_error(at: _At, key: str, text: str = "") -> None:
+    if _LONE.search(key + text):
+        at.add(
+            "encoding.surrogate",
+            "text holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape "
+            "without its pair), which is not a character; fix the escape or "
+            "remove it.",
+            field=_printable(key),
+        )
+        return
     at.add(
         "encoding.decode",
         "text is not valid in the file's encoding (UTF-8 unless `encoding=` is "
@@ -386,5 +416,8 @@ def _encoding_error(at: _At, key: str) -> None:
 
 
 def _printable(text: str) -> str:
-    """Return `text` with undecodable bytes shown as U+FFFD."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """Return `text` with undecodable bytes and lone surrogates shown as U+FFFD."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return _SURROGATES.sub("\ufffd", text)

@@ -8,10 +8,17 @@ import numpy as np
 import shapely
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
     from shapely.geometry import Polygon
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["family", "has_antimeridian_jump", "keep_dimension", "split_antimeridian"]
+__all__ = [
+    "antimeridian_jumps",
+    "family",
+    "has_antimeridian_jump",
+    "keep_dimension",
+    "split_antimeridian",
+]
 
 _FAMILY = {
     "Point": "point",
@@ -80,6 +87,28 @@ def has_antimeridian_jump(geom: BaseGeometry) -> bool:
         len(xy) > 1 and bool((np.abs(np.diff(xy[:, 0])) > 180).any())
         for xy in _rings(geom)
     )
+
+
+def antimeridian_jumps(geoms: NDArray[np.object_]) -> NDArray[np.bool_]:
+    """Vectorised `has_antimeridian_jump`: one bool per geometry of `geoms`."""
+    out = np.zeros(len(geoms), dtype=bool)
+    kinds = shapely.get_type_id(geoms)
+    for pos in np.flatnonzero(kinds == 7):  # collections: one by one
+        out[pos] = has_antimeridian_jump(geoms[pos])
+    linear = np.flatnonzero(np.isin(kinds, (1, 2, 3, 5, 6)))
+    if not len(linear):
+        return out
+    parts, part_of = shapely.get_parts(geoms[linear], return_index=True)
+    polygonal = shapely.get_type_id(parts) == 3
+    rings, ring_of = shapely.get_rings(parts[polygonal], return_index=True)
+    pieces = np.concatenate([parts[~polygonal], rings])
+    owner = np.concatenate(
+        [part_of[~polygonal], part_of[np.flatnonzero(polygonal)[ring_of]]]
+    )
+    xy, which = shapely.get_coordinates(pieces, return_index=True)
+    jump = (np.abs(np.diff(xy[:, 0])) > 180) & (which[1:] == which[:-1])
+    out[linear[owner[which[1:][jump]]]] = True
+    return out
 
 
 def split_antimeridian(geom: BaseGeometry) -> BaseGeometry:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import numpy as np
@@ -16,6 +18,8 @@ from kzmap.geo.crs import STORAGE_CRS
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from numpy.typing import NDArray
 
     from kzmap.geo.problems import ProblemLog
 
@@ -30,9 +34,12 @@ __all__ = [
 LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 _MAX_LISTED = 10
+_BLOCK = 1 << 24
+_HEAD_CHARS = 1 << 20
+_BLANK = re.compile(rb"\n(?=\r?\n)")
 
 
-def _decode(data: bytes, encoding: str | None, log: ProblemLog) -> str:
+def _decode(data: bytes | bytearray, encoding: str | None, log: ProblemLog) -> str:
     try:
         return data.removeprefix(b"\xef\xbb\xbf").decode(
             encoding or "utf-8", "surrogateescape"
@@ -120,31 +127,111 @@ def _pick(
     return found[0]
 
 
-def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> list[float]:
+def _bad_number(text: str) -> str:
+    """Why `text` is not a finite number ("" if it is one)."""
+    if not text:
+        return "is empty"
+    try:
+        number = float(text)
+    except ValueError:
+        hint = " (decimal comma? use a point)" if "," in text else ""
+        return f"is {text!r}, not a number{hint}"
+    return "" if math.isfinite(number) else "is not finite"
+
+
+def _numbers(frame: pd.DataFrame, column: str, log: ProblemLog) -> NDArray[np.float64]:
     """Return the column as floats (NaN where bad), logging each bad row."""
-    values: list[float] = []
-    for row, raw in enumerate(frame[column].tolist()):
-        text = str(raw).strip()
-        number = math.nan
-        problem = "is empty"
-        if text:
-            try:
-                number = float(text)
-                problem = "" if math.isfinite(number) else "is not finite"
-            except ValueError:
-                hint = " (decimal comma? use a point)" if "," in text else ""
-                problem = f"is {text!r}, not a number{hint}"
-        if problem:
-            number = math.nan
-            log.add(
-                "csv.coordinate",
-                f"line {row + 2}: the coordinate {problem}; "
-                "expected a decimal number. Fix or remove the row.",
-                feature=row,
-                field=column,
-            )
-        values.append(number)
+    if pd.api.types.is_float_dtype(frame[column]):  # parsed, all finite
+        return frame[column].to_numpy(dtype=np.float64)
+    values = _arrow_floats(frame[column])
+    if values is not None and np.isfinite(values).all():
+        return values
+    raw = frame[column].to_numpy(dtype=object)
+    try:
+        values = raw.astype(np.float64)  # float() of each cell, in C
+    except (ValueError, TypeError):
+        values = np.array([_float_or_nan(v) for v in raw], dtype=np.float64)
+    for row in np.flatnonzero(~np.isfinite(values)):
+        problem = _bad_number(str(raw[row]).strip())
+        log.add(
+            "csv.coordinate",
+            f"line {row + 2}: the coordinate {problem or 'is not finite'}; "
+            "expected a decimal number. Fix or remove the row.",
+            feature=int(row),
+            field=column,
+        )
+    values[~np.isfinite(values)] = np.nan
     return values
+
+
+def _arrow_floats(column: pd.Series) -> NDArray[np.float64] | None:
+    """Parse decimal text with Arrow (correctly rounded); None if any cell fails."""
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.compute as pc  # noqa: PLC0415
+
+    try:
+        parsed = pc.cast(pa.array(column, type=pa.string()), pa.float64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):
+        return None
+    return np.asarray(parsed.to_numpy(zero_copy_only=False), dtype=np.float64)
+
+
+def _float_or_nan(value: object) -> float:
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return math.nan
+
+
+def _scan(path: Path, log: ProblemLog, opts: ReadOptions) -> str:
+    """
+    Check the file's size in rows and its text, block by block; return its head.
+
+    Lines (blank ones aside) are counted while the file is read: without
+    quotes a line is a row, so a 10^7-row CSV is refused after its first
+    megabytes rather than after parsing it all. Text is decoded strictly as it
+    streams; only if that fails is the file decoded again to name each bad
+    line. Nothing but the first block is kept.
+    """
+    try:
+        decoder = codecs.getincrementaldecoder(opts.encoding or "utf-8")()
+    except LookupError as err:
+        log.fail("usage.encoding", f"unknown encoding {opts.encoding!r}.", cause=err)
+    head, lines, blocks, quoted = "", 0, 0, False
+    with path.open("rb") as fh:
+        while block := fh.read(_BLOCK):
+            blocks += 1
+            lines += block.count(b"\n") - len(_BLANK.findall(block))
+            quoted = quoted or b'"' in block
+            # a blank line split over two blocks is counted: one per block
+            rows = lines - blocks
+            if not quoted and rows > opts.max_features:
+                log.fail(
+                    "limit.features",
+                    f"the CSV has at least {rows} rows, over the limit of "
+                    f"{opts.max_features}. If it is trusted, pass a larger "
+                    "`max_features=`.",
+                )
+            text = _decode_block(decoder, block, path, opts, log)
+            head = head or text.removeprefix("\ufeff")
+    _decode_block(decoder, b"", path, opts, log)
+    return head
+
+
+def _decode_block(
+    decoder: codecs.IncrementalDecoder,
+    block: bytes,
+    path: Path,
+    opts: ReadOptions,
+    log: ProblemLog,
+) -> str:
+    """Decode the next block (b"" ends the file); name every bad line on failure."""
+    try:
+        return decoder.decode(block, final=not block)
+    except UnicodeDecodeError:
+        text = _decode(path.read_bytes(), opts.encoding, log)
+        _encoding_errors(text, _header(text, log), log)
+        log.fail("encoding.decode", "the file is not valid in its encoding.")
 
 
 def read_csv_points(
@@ -157,17 +244,10 @@ def read_csv_points(
     frame and the number of data rows in the file.
     """
     lon, lat, crs, max_features = opts.lon, opts.lat, opts.crs, opts.max_features
-    text = _decode(path.read_bytes(), opts.encoding, log)
-    names = _header(text, log)
-    _encoding_errors(text, names, log)
+    names = _header(_scan(path, log, opts)[:_HEAD_CHARS], log)
     x_col = _pick(names, lon, LON_NAMES, "longitude", log)
     y_col = _pick(names, lat, LAT_NAMES, "latitude", log)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text), header=0, names=names, dtype=str, keep_default_na=False
-        )
-    except (pd.errors.ParserError, ValueError) as err:
-        log.fail("read.csv", f"not a readable CSV ({err}).", cause=err)
+    frame = _parse(path, opts.encoding or "utf-8", names, (x_col, y_col), log)
     if len(frame) > max_features:
         log.fail(
             "limit.features",
@@ -181,35 +261,70 @@ def read_csv_points(
         target = STORAGE_CRS
         _require_lonlat(xs, ys, log, x_col)
     good = np.isfinite(xs) & np.isfinite(ys)
-    data = _typed(frame.drop(columns=[x_col, y_col]))
+    data = frame.drop(columns=[x_col, y_col])
     points = gpd.GeoDataFrame(data, geometry=gpd.points_from_xy(xs, ys), crs=target)
-    return points[good], len(frame)
+    return (points if good.all() else points[good]), len(frame)
 
 
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Make all-numeric text columns numeric; empty cells become missing."""
-    for column in frame.columns:
-        values = frame[column].replace("", None)
-        try:
-            frame[column] = pd.to_numeric(values)
-        except (ValueError, TypeError):
-            frame[column] = values
+def _parse(
+    path: Path,
+    encoding: str,
+    names: list[str],
+    coords: tuple[str, str],
+    log: ProblemLog,
+) -> pd.DataFrame:
+    """
+    Parse the CSV: coordinates as numbers, other columns numeric if all are.
+
+    Coordinates are read again as text if one is not a finite number, so the
+    bad cells can be named. Empty cells are missing. Columns pandas would read
+    as booleans are read again as text (kzmap keeps ``True``/``yes`` as
+    written).
+    """
+
+    def read(dtype: Any, usecols: list[str] | None = None) -> pd.DataFrame:
+        return pd.read_csv(
+            path,
+            header=0,
+            names=names,
+            keep_default_na=False,
+            na_values=[""],
+            encoding=encoding,
+            dtype=dtype,
+            usecols=usecols,
+        )
+
+    try:
+        try:  # numbers straight away; text only to name the bad cells
+            frame = read(dict.fromkeys(coords, np.float64))
+            if not np.isfinite(frame[list(coords)].to_numpy()).all():
+                frame = read(dict.fromkeys(coords, str))
+        except ValueError:
+            frame = read(dict.fromkeys(coords, str))
+        flags = [c for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])]
+        if flags:
+            again = read(str, flags)
+            for column in flags:
+                frame[column] = again[column]
+    except (pd.errors.ParserError, ValueError) as err:
+        log.fail("read.csv", f"not a readable CSV ({err}).", cause=err)
+    for column in coords:
+        if not pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].fillna("")
     return frame
 
 
 def _require_lonlat(
-    xs: list[float], ys: list[float], log: ProblemLog, x_col: str
+    xs: NDArray[np.float64], ys: NDArray[np.float64], log: ProblemLog, x_col: str
 ) -> None:
-    bad = [
-        i
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True))
-        if abs(x) > 180 or abs(y) > 90
-    ]
-    if not bad:
+    with np.errstate(invalid="ignore"):
+        outside = (np.abs(xs) > 180) | (np.abs(ys) > 90)
+    bad = np.flatnonzero(outside)
+    if not len(bad):
         return
     rows = ", ".join(str(i + 2) for i in bad[:_MAX_LISTED])
     more = f" and {len(bad) - _MAX_LISTED} more" if len(bad) > _MAX_LISTED else ""
-    swappable = all(abs(ys[i]) <= 180 and abs(xs[i]) <= 90 for i in bad)
+    swappable = bool(((np.abs(ys[bad]) <= 180) & (np.abs(xs[bad]) <= 90)).all())
     hint = (
         "the columns look swapped: pass lon= and lat= the other way round"
         if swappable

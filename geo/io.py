@@ -28,6 +28,7 @@ import geopandas as gpd
 
 from kzmap.geo._checks import CENTRAL_ASIA, check_frame
 from kzmap.geo._geojson import clean_geojson
+from kzmap.geo._geojson_fast import read_fast
 from kzmap.geo._gpkg import check_gpkg_layer, gpkg_layers
 from kzmap.geo._hostile import require_transform, truncation_message, utf8_or_fail
 from kzmap.geo._options import (
@@ -154,6 +155,9 @@ def _engine_read(
 def _read_geojson(
     path: Path, log: ProblemLog, opts: ReadOptions
 ) -> tuple[gpd.GeoDataFrame, int]:
+    fast = read_fast(path, log, opts, _engine_read)
+    if fast is not None:
+        return fast
     clean = clean_geojson(
         path.read_bytes(),
         log,

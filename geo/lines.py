@@ -9,12 +9,14 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from kzmap.geo.crs import to_metric_crs, to_storage_crs
+from kzmap.geo._local import buffer_pieces, distances_km, local_pieces
+from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import DataError, UsageError
 from kzmap.geo.join import require_polygon_index
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from numpy.typing import NDArray
 
     from kzmap.geo.join import PolygonIndex
 
@@ -128,10 +130,13 @@ def features_near_lines(
     """
     Find every feature within `distance_km` of each line.
 
-    Both frames are projected with `kzmap.geo.to_metric_crs` (Albers for
-    Central Asia, about 1 % distance error there) and compared with the exact
-    planar distance, which equals testing against a `distance_km` buffer of
-    each line without the buffer's polygonal approximation of round caps.
+    Each line is cut into pieces of about 250 km, each measured in its own
+    azimuthal-equidistant projection (the engine of
+    `kzmap.routes.exposure`): the distance is the shortest over the pieces,
+    within about 0.05 % of the geodesic distance up to 200 km, anywhere, where
+    one Albers projection for Central Asia is off by about 1 %. A feature is
+    kept when that distance is at most `distance_km` (exact distance, not a
+    polygonal buffer).
 
     Parameters
     ----------
@@ -162,16 +167,32 @@ def features_near_lines(
         msg = f"`distance_km` must be a finite number >= 0, got {distance_km!r}."
         raise ValueError(msg)
     names = _line_keys(lines, line_key, "lines")
-    near = to_metric_crs(features, name="features").geometry.values
-    far = to_metric_crs(lines, name="lines").geometry.values
-    tree = shapely.STRtree(far)
-    pairs = tree.query(near, predicate="dwithin", distance=distance_km * 1000)
-    order = np.lexsort((pairs[1], pairs[0]))
-    i, j = pairs[0][order], pairs[1][order]
+    near = to_storage_crs(features, name="features").geometry.to_numpy()
+    far = to_storage_crs(lines, name="lines").geometry.to_numpy()
+    tree = shapely.STRtree(near)
+    found: list[tuple[NDArray[np.intp], int, NDArray[np.float64]]] = []
+    for at, line in enumerate(far):
+        if line is None or line.is_empty:
+            continue
+        local = local_pieces(line)
+        # candidates: within the buffer pieces (widened for their polygonal
+        # round caps) or on the line; then filtered on the exact distance
+        pieces = buffer_pieces(local, distance_km * 1.01 + 0.01)
+        hits = tree.query(np.append(pieces, line), predicate="intersects")[1]
+        candidates = np.unique(hits)
+        reached = near[candidates]
+        touching = shapely.intersects(reached, line)
+        km = distances_km(local, pieces, reached, touching)
+        keep = km <= distance_km
+        found.append((candidates[keep], at, km[keep]))
+    i = np.concatenate([f[0] for f in found] or [np.empty(0, np.intp)])
+    j = np.concatenate([np.full(len(f[0]), f[1]) for f in found] or [np.empty(0, int)])
+    km = np.concatenate([f[2] for f in found] or [np.empty(0)])
+    order = np.lexsort((j, i))
     return pd.DataFrame(
         {
-            "feature": features.index[i],
-            line_key: names.to_numpy()[j],
-            "distance_km": shapely.distance(near[i], far[j]) / 1000,
+            "feature": features.index[i[order]],
+            line_key: names.to_numpy()[j[order]],
+            "distance_km": km[order],
         }
     )

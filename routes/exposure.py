@@ -8,16 +8,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Proj
-from shapely.geometry import LineString
 
+from kzmap.geo._local import WGS84, buffer_pieces, distances_km, local_pieces
 from kzmap.geo.errors import UsageError
 from kzmap.routes.analytics import _lines, _polygon_index, _route_ids
-from kzmap.routes.geodesy import WGS84, line_parts, point_at_km
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["EXPOSURE_COLUMNS", "MAX_BUFFER_KM", "exposure"]
@@ -34,79 +31,19 @@ EXPOSURE_COLUMNS = (
 #: Largest buffer accepted; beyond it the local projections drift past ~1 %.
 MAX_BUFFER_KM = 1000.0
 
-#: Length of route projected around one local azimuthal-equidistant centre.
-_CHUNK_KM = 250.0
-#: Vertex spacing of buffer outlines before they go back to lon/lat, in metres.
-_OUTLINE_STEP_M = 5_000.0
-
-
-def _chunks(line: LineString) -> list[LineString]:
-    """Cut `line` into pieces of about `_CHUNK_KM` (geodesic), sharing their ends."""
-    coords = np.asarray(line.coords)
-    _, _, seg_m = WGS84.inv(
-        coords[:-1, 0], coords[:-1, 1], coords[1:, 0], coords[1:, 1]
-    )
-    out: list[LineString] = []
-    start, acc = 0, 0.0
-    for i, metres in enumerate(seg_m):
-        acc += float(metres) / 1000.0
-        if acc >= _CHUNK_KM or i == len(seg_m) - 1:
-            out.append(LineString(coords[start : i + 2]))
-            start, acc = i + 1, 0.0
-    return out
-
-
-def _aeqd_at(chunk: LineString) -> Proj:
-    """Azimuthal-equidistant projection centred on the geodesic middle of `chunk`."""
-    half = WGS84.geometry_length(chunk) / 2000.0
-    lon, lat, _ = point_at_km(chunk, half)
-    return Proj(f"+proj=aeqd +lat_0={lat:.6f} +lon_0={lon:.6f} +ellps=WGS84 +units=m")
-
-
-def _project(
-    geometry: BaseGeometry, proj: Proj, *, inverse: bool = False
-) -> BaseGeometry:
-    def apply(xy: NDArray[np.float64]) -> NDArray[np.float64]:
-        x, y = proj(xy[:, 0], xy[:, 1], inverse=inverse)
-        return np.column_stack([x, y])
-
-    return shapely.transform(geometry, apply)
-
-
-def _local_pieces(line: BaseGeometry) -> list[tuple[Proj, BaseGeometry]]:
-    """Cut `line` into chunks, each with its local projection and projected shape."""
-    out: list[tuple[Proj, BaseGeometry]] = []
-    for part in line_parts(line):
-        for chunk in _chunks(part):
-            proj = _aeqd_at(chunk)
-            out.append((proj, _project(chunk, proj)))
-    return out
-
-
-def _buffer(local: list[tuple[Proj, BaseGeometry]], buffer_km: float) -> BaseGeometry:
-    """Union of the chunk buffers, taken back to lon/lat."""
-    pieces = []
-    for proj, shape in local:
-        outline = shapely.segmentize(shape.buffer(buffer_km * 1000.0), _OUTLINE_STEP_M)
-        pieces.append(shapely.make_valid(_project(outline, proj, inverse=True)))
-    return shapely.union_all(pieces)
-
-
-def _distances_km(
-    local: list[tuple[Proj, BaseGeometry]], polygons: list[BaseGeometry]
-) -> NDArray[np.float64]:
-    """Shortest distance from the route to each polygon: the minimum over chunks."""
-    distance = np.full(len(polygons), np.inf)
-    for proj, shape in local:
-        projected = [_project(p, proj) for p in polygons]
-        metres = shapely.distance(np.asarray(projected, dtype=object), shape)
-        distance = np.minimum(distance, np.asarray(metres, dtype=float) / 1000.0)
-    return distance
-
 
 def _area_km2(geometry: BaseGeometry) -> float:
-    area, _ = WGS84.geometry_area_perimeter(geometry)
-    return abs(float(area)) / 1e6
+    """Geodesic area of the polygons in `geometry` (holes subtracted), km2."""
+    parts = shapely.get_parts(geometry)
+    polygons = parts[shapely.get_type_id(parts) == 3]
+    rings, owner = shapely.get_rings(polygons, return_index=True)
+    first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else owner
+    total = 0.0
+    for ring, exterior in zip(rings, first, strict=True):
+        xy = shapely.get_coordinates(ring)
+        area, _ = WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])
+        total += abs(area) if exterior else -abs(area)
+    return abs(total) / 1e6
 
 
 def exposure(
@@ -167,26 +104,30 @@ def exposure(
         raise UsageError(msg)
     index, keys = _polygon_index(polygons, by=by, name="polygons")
     rows: list[dict[str, object]] = []
+    areas: dict[int, float] = {}
     for n, (rid, line) in enumerate(
         zip(_route_ids(routes), _lines(routes), strict=True)
     ):
-        local = _local_pieces(line)
-        buffer = _buffer(local, buffer_km)
+        local = local_pieces(line)
+        pieces = buffer_pieces(local, buffer_km)
+        buffer = shapely.union_all(pieces)
         near = index.tree.query(buffer, predicate="intersects")
-        distance = _distances_km(local, list(index.polygons[near]))
-        for p, dist in zip(near.tolist(), distance.tolist(), strict=True):
-            total = _area_km2(index.polygons[p])
-            inside = _area_km2(shapely.intersection(index.polygons[p], buffer))
-            touches = bool(shapely.intersects(line, index.polygons[p]))
+        reached = index.polygons[near]
+        touching = shapely.intersects(reached, line)
+        distance = distances_km(local, pieces, reached, touching)
+        inside = shapely.intersection(reached, buffer)
+        for i, p in enumerate(near.tolist()):
+            total = areas.setdefault(p, _area_km2(index.polygons[p]))
+            within = _area_km2(inside[i])
             rows.append(
                 {
                     "_order": n,
                     "route": rid,
                     "polygon": keys[p],
-                    "distance_km": 0.0 if touches else dist,
+                    "distance_km": float(distance[i]),
                     "area_km2": total,
-                    "area_in_buffer_km2": inside,
-                    "area_share": inside / total if total > 0 else 0.0,
+                    "area_in_buffer_km2": within,
+                    "area_share": within / total if total > 0 else 0.0,
                 }
             )
     table = pd.DataFrame(rows, columns=["_order", *EXPOSURE_COLUMNS])

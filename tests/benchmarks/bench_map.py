@@ -1,25 +1,45 @@
 """
-Benchmark: build time, HTML size and draw time of kzmap maps (run by hand).
+Benchmark: build time, HTML size and draw time of kzmap maps vs folium (by hand).
 
     .venv/bin/python tests/benchmarks/bench_map.py [--points 100000] [--runs 3]
+    --awesome-markers DIR
 
-Measures the default map, and the default map plus N synthetic incident
-points (uniform random in Kazakhstan's bounding box, 5 categories, a date,
-a unique name and a source per point) drawn by `add_points`. Draw time is
-read in headless Chromium with every request except the page blocked:
-``performance.now()`` (ms since navigation start) when the points canvas has
-first drawn, or when every vector layer of the default map is drawn. Medians of `--runs`
-runs are printed next to the folium figures measured for 10^5 markers on
-this machine (issue 6), as ratios (kzmap / folium).
+folium's pages need Leaflet.markercluster (``pip install
+xstatic-leaflet-markercluster``) and Leaflet.awesome-markers, whose marker
+icons FastMarkerCluster draws: ``npm pack leaflet.awesome-markers@2.0.5``,
+unpack, and pass ``--awesome-markers package/dist``.
+
+Measures the default map, the default map plus N synthetic incident points
+(uniform random in Kazakhstan's bounding box, 5 categories, a date, a unique
+name and a source per point) drawn by `add_points`, the same N points on an
+empty map, and (unless ``--no-million``) 10^6 points on an empty map. In the
+same run it builds folium's pages for the same points: FastMarkerCluster and
+GeoJson with CircleMarkers for N points, MarkerCluster for
+min(N, ``--marker-cluster``) points (10^4 by default: it builds one Marker
+object per point). folium's pages load Leaflet and Leaflet.markercluster from a
+local http.server on 127.0.0.1 (files of xstatic-leaflet and
+xstatic-leaflet-markercluster; folium's CDN addresses are rewritten to it), so
+they draw offline; every other request is blocked. Draw time is read in
+headless Chromium: ``performance.now()`` (ms since navigation start) when the
+points are on screen (kzmap's canvas reports its first draw; folium's first
+cluster icon, marker or circle is in the DOM, polled every frame), or when
+every vector layer of the default map is drawn. Medians of ``--runs`` runs;
+ratios are kzmap / folium (< 1 is better) on the same number of points.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import functools
+import http.server
+import re
+import shutil
 import statistics
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import folium
@@ -29,10 +49,19 @@ import numpy as np
 from kzmap.maps import add_points, default_map, empty_map, map_to_html
 from kzmap.maps.browser import chromium
 
-#: folium 0.20 with 10^5 markers, measured for issue 6: (build s, HTML MB).
-FOLIUM = {"MarkerCluster": (47.0, 22.8), "FastMarkerCluster": (1.1, 4.0)}
-#: folium's fastest draw of 10^5 markers in headless Chromium, seconds.
-FOLIUM_DRAW_S = 8.4
+#: Leaflet files folium links to, by file name -> local folder (set in main).
+LOCAL_FILES = (
+    "leaflet.js",
+    "leaflet.css",
+    "leaflet.markercluster.js",
+    "MarkerCluster.css",
+    "MarkerCluster.Default.css",
+    "leaflet.awesome-markers.js",
+    "leaflet.awesome-markers.css",
+)
+FOLIUM_DRAWN = """() => document.querySelector(
+    '.leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .leaflet-marker-icon,'
+    + ' .leaflet-overlay-pane path') !== null"""
 KINDS = np.array(["drugs", "fuel", "weapons", "migrants", "wildlife"])
 
 #: Every compact vector layer added (kzmap.maps.compact sets data-kz-pending
@@ -134,42 +163,177 @@ def build_pages(args: argparse.Namespace, out: Path) -> tuple[list, float]:
     return rows, median(adds[: args.runs])
 
 
+def _local_url(html: str, base: str) -> str:
+    """Point folium's links to Leaflet files at the local server, by file name."""
+    pattern = r"https?://[^\"' ]+/(" + "|".join(map(re.escape, LOCAL_FILES)) + ")"
+    return re.sub(pattern, lambda m: f"{base}/{m.group(1)}", html)
+
+
+def folium_pages(frame: gpd.GeoDataFrame, cluster_max: int) -> dict[str, object]:
+    """Builders of folium's pages: name -> (build function, points)."""
+    from folium.plugins import FastMarkerCluster, MarkerCluster
+
+    lat, lon = frame.geometry.y.to_numpy(), frame.geometry.x.to_numpy()
+    n, small = len(frame), min(len(frame), cluster_max)
+
+    def fast() -> str:
+        m = folium.Map(location=[48, 67], zoom_start=5)
+        FastMarkerCluster(np.column_stack([lat, lon]).tolist()).add_to(m)
+        return m.get_root().render()
+
+    def circles() -> str:
+        m = folium.Map(location=[48, 67], zoom_start=5)
+        folium.GeoJson(
+            frame[["name_en", "kind", "geometry"]].assign(date=None),
+            marker=folium.CircleMarker(radius=3),
+        ).add_to(m)
+        return m.get_root().render()
+
+    def clusters() -> str:
+        m = folium.Map(location=[48, 67], zoom_start=5)
+        group = MarkerCluster().add_to(m)
+        for y, x in zip(lat[:small], lon[:small], strict=True):
+            folium.Marker([float(y), float(x)]).add_to(group)
+        return m.get_root().render()
+
+    return {
+        f"folium FastMarkerCluster, {n:,}": (fast, n),
+        f"folium GeoJson CircleMarker, {n:,}": (circles, n),
+        f"folium MarkerCluster, {small:,}": (clusters, small),
+    }
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve `folder` on 127.0.0.1 (a free port) in a thread; yield its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def folium_draw_ms(browser: object, url: str, base: str) -> float:
+    """ms from navigation start until folium's first point is in the DOM."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})  # type: ignore[attr-defined]
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(base) else r.abort(),
+    )
+    page.goto(url, timeout=600_000)
+    page.wait_for_function(FOLIUM_DRAWN, polling="raf", timeout=600_000)
+    drawn = float(page.evaluate("() => performance.now()"))
+    page.close()
+    return drawn
+
+
+def _copy_leaflet(folder: Path, awesome: Path) -> None:
+    import xstatic.pkg.leaflet_markercluster as cluster
+    from xstatic.pkg import leaflet
+
+    for base in (Path(leaflet.BASE_DIR), Path(cluster.BASE_DIR), awesome):
+        for name in LOCAL_FILES:
+            if (base / name).exists():
+                shutil.copy(base / name, folder / name)
+    shutil.copytree(Path(leaflet.BASE_DIR) / "images", folder / "images")
+    shutil.copytree(awesome / "images", folder / "images", dirs_exist_ok=True)
+
+
+def measure_folium(
+    frame: gpd.GeoDataFrame, args: argparse.Namespace, out: Path, browser: object
+) -> dict[str, tuple[float, int, float, int]]:
+    """name -> (build s, HTML bytes, drawn ms, points) for folium's pages."""
+    _copy_leaflet(out, args.awesome_markers)
+    results = {}
+    with serve(out) as base:
+        for n, (name, (build, points)) in enumerate(
+            folium_pages(frame, args.marker_cluster).items()
+        ):
+            wall, _, html = timed(build, args.runs)
+            path = out / f"folium{n}.html"
+            path.write_text(_local_url(html, base), encoding="utf-8")
+            drawn = median(
+                [
+                    folium_draw_ms(browser, f"{base}/{path.name}", base)
+                    for _ in range(args.runs)
+                ]
+            )
+            results[name] = (wall, len(html.encode()), drawn, points)
+            print(
+                f"{name:<40}{wall:>9.2f}{'':>7}{len(html.encode()) / 1e6:>9.2f}"
+                f"{drawn:>10.0f}",
+                flush=True,
+            )
+    return results
+
+
+def kzmap_points_page(n: int, runs: int, out: Path) -> tuple[float, int, Path]:
+    """Build kzmap's page of `n` points on an empty map: (build s, bytes, path)."""
+    frame = incidents(n)
+
+    def build() -> str:
+        m = empty_map()
+        add_points(m, frame, category="kind")
+        return map_to_html(m)
+
+    wall, _, page = timed(build, runs)
+    path = out / f"kzmap-{n}.html"
+    path.write_text(page, encoding="utf-8")
+    return wall, len(page.encode()), path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--marker-cluster", type=int, default=10_000)
+    parser.add_argument("--no-million", action="store_true")
+    parser.add_argument("--awesome-markers", type=Path, required=True)
     args = parser.parse_args()
     out = Path(tempfile.mkdtemp(prefix="kzmap-bench-"))
     rows, add_s = build_pages(args, out)
-    print(f"kzmap bench, {args.runs} runs, medians; pages in {out}")
+    extra = [] if args.no_million else [1_000_000]
+    if args.marker_cluster < args.points:
+        extra.insert(0, args.marker_cluster)
+    for n in extra:
+        wall, size, path = kzmap_points_page(n, 1 if n >= 10**6 else args.runs, out)
+        rows.append((f"{n:,} points, empty map", wall, float("nan"), size, path, True))
+    print(f"kzmap vs folium, {args.runs} runs, medians; pages in {out}")
     print(
-        f"{'map':<34}{'build s':>9}{'cpu s':>7}{'HTML MB':>9}"
+        f"{'map':<40}{'build s':>9}{'cpu s':>7}{'HTML MB':>9}"
         f"{'drawn ms':>10}{'wall ms':>9}"
     )
-    draws = {}
+    kz: dict[int, tuple[float, int, float]] = {}
     with chromium() as browser:
         for name, build, cpu, size, path, points in rows:
             timings = [draw_ms(browser, path, points=points) for _ in range(args.runs)]
             drawn = median([t[0] for t in timings])
             wall = median([t[1] for t in timings])
-            draws[name] = drawn
+            if name.endswith("points, empty map"):
+                kz[int(name.split()[0].replace(",", ""))] = (build, size, drawn)
             print(
-                f"{name:<34}{build:>9.2f}{cpu:>7.2f}{size / 1e6:>9.2f}"
-                f"{drawn:>10.0f}{wall:>9.0f}"
+                f"{name:<40}{build:>9.2f}{cpu:>7.2f}{size / 1e6:>9.2f}"
+                f"{drawn:>10.0f}{wall:>9.0f}",
+                flush=True,
             )
-    print(f"  (add_points alone, on the default map: {add_s:.2f} s)")
-
-    if args.points == 100_000:
-        name = rows[2][0]
-        build, size = rows[2][1], rows[2][3] / 1e6
-        print("\nratios for 10^5 points (kzmap / folium; < 1 is better):")
-        for method, (f_build, f_size) in FOLIUM.items():
-            print(
-                f"  vs {method:<18} build {build / f_build:6.3f}   "
-                f"HTML {size / f_size:6.3f}   "
-                f"draw {draws[name] / 1000 / FOLIUM_DRAW_S:6.3f} "
-                f"(folium {f_build} s, {f_size} MB, {FOLIUM_DRAW_S} s)"
-            )
+        print(f"  (add_points alone, on the default map: {add_s:.2f} s)")
+        frame = incidents(args.points)
+        folium_rows = measure_folium(frame, args, out, browser)
+    print("\nratios kzmap / folium on the same points (< 1 is better):")
+    for name, (f_build, f_size, f_drawn, n) in folium_rows.items():
+        k_build, k_size, k_drawn = kz[n]
+        print(
+            f"  {name:<40} build {k_build / f_build:7.3f}   HTML "
+            f"{k_size / f_size:6.3f}   draw {k_drawn / f_drawn:6.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,131 @@
+"""The fast reading paths: same frames as the exact path, and reading budgets."""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point, Polygon
+
+import kzmap.geo._geojson_fast as fast
+from kzmap.geo import ReadError, read
+from kzmap.geo._geojson import MAX_PROPERTY_KEYS
+
+from .conftest import fc, feature, point
+
+
+def _sample(n: int = 50) -> gpd.GeoDataFrame:
+    rng = np.random.default_rng(3)
+    geoms = [
+        Point(70 + i * 0.1, 45)
+        if i % 3 == 0
+        else LineString([(70, 45), (71, 45 + i * 0.01)])
+        if i % 3 == 1
+        else Polygon([(70, 45), (71, 45), (71, 46 + i * 0.01), (70, 45)])
+        for i in range(n)
+    ]
+    return gpd.GeoDataFrame(
+        {
+            "id": [f"f{i}" for i in range(n)],
+            "name": [None if i == 7 else f"Place {i}" for i in range(n)],
+            "value": rng.normal(size=n),
+            "count": rng.integers(0, 100, n),
+        },
+        geometry=geoms,
+        crs=4326,
+    )
+
+
+def _read_both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple:
+    calls: list[bool] = []
+    plain = fast.plain_frame
+
+    def spy(*args: object, **kwargs: object) -> bool:
+        result = plain(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(result)
+        return result
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        monkeypatch.setattr(fast, "plain_frame", spy)
+        quick = read(path, aoi=None)
+        monkeypatch.setattr(fast, "screen", lambda *_: None)
+        exact = read(path, aoi=None)
+    return quick, exact, calls
+
+
+def test_fast_geojson_equals_the_exact_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "mixed.geojson"
+    _sample().to_file(path, driver="GeoJSON", engine="pyogrio")
+    quick, exact, calls = _read_both(path, monkeypatch)
+    assert calls == [True]  # the GDAL-written file is plain: the fast path ran
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(quick.drop(columns="geometry")),
+        pd.DataFrame(exact.drop(columns="geometry")),
+    )
+    assert quick.geometry.geom_equals_exact(exact.geometry, 0).all()
+    assert quick.crs == exact.crs
+
+
+@pytest.mark.parametrize(
+    "props",
+    [
+        [{"a": 1}, {"a": "x"}],  # mixed types: warned about on the exact path
+        [{"a": 1}, {"a": True}],
+        [{"a": {"b": 1}}, {"a": None}],  # nested value
+        [{"a": 1}, {"a": float("nan")}],  # NaN is not JSON
+    ],
+)
+def test_unusual_properties_take_the_exact_path(
+    write_json, monkeypatch: pytest.MonkeyPatch, props: list[dict[str, object]]
+) -> None:
+    path = write_json(fc(*[feature(point(70, 45), **p) for p in props]))
+    quick, exact, calls = _read_both(path, monkeypatch)
+    assert not any(calls)
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(quick.drop(columns="geometry")),
+        pd.DataFrame(exact.drop(columns="geometry")),
+    )
+
+
+def test_duplicate_key_is_still_reported(write_json) -> None:
+    text = json.dumps(fc(feature(point(70, 45), a=1), feature(point(71, 45), a=2)))
+    path = write_json(text.replace('"a": 2', '"a": 2, "a": 3'))
+    with pytest.warns(UserWarning, match="feature 1.*appears more than once"):
+        frame = read(path)
+    assert frame["a"].tolist() == [1, 3]
+
+
+def test_too_many_property_keys_fail_before_gdal_reads(write_json) -> None:
+    keys = MAX_PROPERTY_KEYS + 1
+    features = [feature(point(70, 45), **{f"k{i}": i}) for i in range(keys)]
+    with pytest.raises(ReadError, match=r"distinct keys, over the limit of 2000"):
+        read(write_json(fc(*features)))
+
+
+def test_lone_surrogate_escape_is_an_encoding_error(write_json) -> None:
+    text = json.dumps(fc(feature(point(70, 45), name="x"))).replace(
+        '"x"', '"a\\ud800b"'
+    )
+    with pytest.raises(ReadError, match=r"feature 0.*lone UTF-16 surrogate"):
+        read(write_json(text))
+
+
+def test_csv_row_limit_fails_before_parsing(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("lon,lat\n" + "70,45\n" * 50_000)
+
+    def no_parse(*args: object, **kwargs: object) -> None:
+        msg = "the CSV was parsed"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(pd, "read_csv", no_parse)
+    with pytest.raises(ReadError, match="at least 50000 rows, over the limit of 10"):
+        read(path, max_features=10)
