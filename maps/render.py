@@ -60,8 +60,9 @@ TILE_PROVIDERS: dict[str, tuple[str, str]] = {
 }
 #: (south, west, north, east) in degrees.
 Bounds = tuple[float, float, float, float]
-#: (south, west, north, east) of the default view: Kazakhstan and its neighbours.
-DEFAULT_BOUNDS: Bounds = (35.0, 46.0, 56.0, 88.0)
+#: (south, west, north, east) of the default view: Kazakhstan and its neighbours,
+#: and the whole northern route (44.0-86.1E, 35.3-56.8N, per kzmap.routes).
+DEFAULT_BOUNDS: Bounds = (34.3, 43.5, 57.2, 88.0)
 #: Layers drawn as the basemap: no legend section of their own for countries.
 BASEMAP_LAYERS = ("countries", "borders")
 #: Permanent per-feature labels (a layer-wide tooltip shows only one at a time).
@@ -130,6 +131,7 @@ def empty_map(
         name="kzmap_background",
     )
     state = PageState(
+        bounds=bounds,
         lang=lang,
         title=title or "",
         subtitle=subtitle or "",
@@ -309,9 +311,11 @@ def add_packaged_layer(
 
 
 def add_layer_control(m: folium.Map) -> folium.LayerControl:
-    """Add the (expanded) layer control; call it after the last layer."""
+    """Add the layer control (collapsed on small screens); add it last."""
     control = folium.LayerControl(collapsed=False)
     control.add_to(m)
+    # Collapsed by the page script on small and touch screens (maps/js/layout.js).
+    page_state(m).control = control
     return control
 
 
