@@ -22,6 +22,7 @@ from kzmap.maps.features import (
     records,
 )
 from kzmap.maps.i18n import layer_title, require_language
+from kzmap.maps.labels import add_place_labels, label_rank
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
 from kzmap.maps.popups import popup_html, tooltip_html
 from kzmap.maps.routes import add_routes
@@ -66,10 +67,12 @@ DEFAULT_BOUNDS: Bounds = (34.3, 43.5, 57.2, 88.0)
 #: Layers drawn as the basemap: no legend section of their own for countries.
 BASEMAP_LAYERS = ("countries", "borders")
 #: Permanent per-feature labels (a layer-wide tooltip shows only one at a time).
-#: The text is the already escaped ``_kz_tooltip`` property; nothing else varies.
+#: The text is the already escaped ``_kz_tooltip`` property; ``_kz_rank`` is
+#: an integer kzmap computes (its collision rank).
 _LABEL_JS = """function (feature, layer) {
     layer.bindTooltip(feature.properties._kz_tooltip, {
-        permanent: true, direction: "%s", offset: [4, 0], className: "kzmap-label"
+        permanent: true, direction: "%s", offset: [4, 0],
+        className: "kzmap-label kzmap-rank-" + (feature.properties._kz_rank ?? 4)
     });
 }"""
 _TOOLTIP = "_kz_tooltip"
@@ -122,8 +125,9 @@ def empty_map(
         prefer_canvas=False,
         zoom_snap=0.25,
     )
-    # folium wants [[lat, lon], [lat, lon]]: (south, west), (north, east).
-    m.fit_bounds([[south, west], [north, east]])
+    # The page script fits `bounds` once its panels are laid out, keeping the
+    # view clear of them (maps/js/layout.js); an initial fit here would start
+    # a zoom animation that ends after, and undoes, that fit.
     cast("Figure", m.get_root()).header.add_child(
         folium.Element(
             "<style>html body .leaflet-container{background:" + SEA + ";}</style>"
@@ -217,8 +221,13 @@ def add_layer(
     shown[_TOOLTIP] = [tooltip_html(r, state.lang) for r in rows]
     shown[_POPUP] = [popup_html(r, state.lang, extra_fields=extra) for r in rows]
     shown[_INDEX] = [str(i) for i in range(len(shown))]
+    if labels:  # collision rank of each label (maps/js/layout.js)
+        shown["_kz_rank"] = [label_rank(layer, r) for r in rows]
     element = _geojson(shown, styles, safe_text(shown_title), show, labels)
     element.add_to(m)
+    add_place_labels(
+        m, element, frame, layer=layer, lang=state.lang, bounds=state.bounds
+    )
     state.layers.append(
         DrawnLayer(
             key=layer,

@@ -118,6 +118,34 @@
   };
 
   /**
+   * Permanent name labels at fixed points (items: [lat, lon, escaped text,
+   * rank]), shown while `layer` is on the map.
+   */
+  kz.placeLabels = function (map, layer, items) {
+    var group = L.layerGroup(
+      items.map(function (item) {
+        var kind = item[3] === 1 ? ' kzmap-country' : '';
+        return L.tooltip({
+          permanent: true,
+          direction: 'center',
+          interactive: false,
+          className: 'kzmap-place kzmap-rank-' + item[3] + kind
+        })
+          .setLatLng([item[0], item[1]])
+          .setContent(item[2]);
+      })
+    );
+    if (map.hasLayer(layer)) group.addTo(map);
+    layer.on('add', function () {
+      group.addTo(map);
+    });
+    layer.on('remove', function () {
+      group.remove();
+    });
+    return group;
+  };
+
+  /**
    * Lay the page out for the screen: `options.bounds` is [[s, w], [n, e]],
    * `options.control` the layer control (or null). `done` runs once the
    * view is fitted and the labels sorted out.
@@ -146,9 +174,18 @@
     }
     function settle() {
       kz.fitClear(map, bounds);
-      kz.declutter(map);
       map.on('zoomend moveend overlayadd overlayremove resize', later);
-      if (done) done();
+      // Sort the labels out once every layer's features are in (compact.js
+      // fills layers asynchronously) and placed by the next frame.
+      var loaded = kz.whenLoaded ? kz.whenLoaded() : Promise.resolve();
+      loaded.then(function () {
+        requestAnimationFrame(function () {
+          requestAnimationFrame(function () {
+            kz.declutter(map);
+            if (done) done();
+          });
+        });
+      });
     }
     // The first fit may still be animating its zoom; its end would undo ours.
     if (map._animatingZoom) map.once('zoomend', settle);
