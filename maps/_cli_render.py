@@ -76,6 +76,9 @@ def _default(args: argparse.Namespace) -> Outputs:
         scale=args.scale,
         width=width,
         height=height,
+        pdf=args.pdf,
+        svg=args.svg,
+        page=args.page,
     )
 
 
@@ -88,11 +91,17 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(msg)
     if args.spec or args.layers:
         outputs = save(
-            _spec_from_args(args), html=args.output, png=args.png, embed=args.embed
+            _spec_from_args(args),
+            html=args.output,
+            png=args.png,
+            embed=args.embed,
+            pdf=args.pdf,
+            svg=args.svg,
+            page=args.page,
         )
     else:
         outputs = _default(args)
-    for path in (outputs.html, outputs.embed, outputs.png):
+    for path in (outputs.html, outputs.embed, outputs.png, outputs.pdf, outputs.svg):
         if path is not None:
             print(path)
     return 0
@@ -143,5 +152,17 @@ def register(sub: Any) -> None:
     parser.add_argument("--size", help="PNG/embed size WIDTHxHEIGHT (default 1280x800)")
     parser.add_argument(
         "--embed", type=Path, metavar="FILE", help="also write an embeddable fragment"
+    )
+    parser.add_argument(
+        "--pdf", type=Path, help="also write the print layout as PDF (vector)"
+    )
+    parser.add_argument(
+        "--svg", type=Path, help="also write the print layout as SVG (vector)"
+    )
+    parser.add_argument(
+        "--page",
+        metavar="PAPER",
+        help="print layout paper: A4, A3 or Letter, -landscape (default) or "
+        "-portrait, e.g. A3-portrait; with --page, --png is the print sheet",
     )
     parser.set_defaults(func=_run)

@@ -272,6 +272,8 @@ class Outputs:
     html: Path
     png: Path | None = None
     embed: Path | None = None
+    pdf: Path | None = None
+    svg: Path | None = None
 
 
 def save(
@@ -283,6 +285,9 @@ def save(
     scale: float | None = None,
     width: int | None = None,
     height: int | None = None,
+    pdf: str | os.PathLike[str] | None = None,
+    svg: str | os.PathLike[str] | None = None,
+    page: str | None = None,
 ) -> Outputs:
     """
     Write a map (or the map of a spec) as offline HTML, and optionally PNG/embed.
@@ -299,6 +304,12 @@ def save(
         PNG device scale factor (2 for print); None takes the spec's.
     width, height
         PNG and embed size in CSS pixels; None takes the spec's (1280×800).
+    pdf, svg
+        Print layout outputs (`kzmap.maps.printing.print_map`); None takes
+        the spec's.
+    page
+        Paper of the print layout (``"A4-landscape"``, the default when a
+        PDF or SVG is asked for); given, the PNG is the print sheet too.
 
     Returns
     -------
@@ -324,24 +335,40 @@ def save(
     )
     html_path = Path(html or spec.html or _default_name(spec))
     inputs = [layer.path for layer in spec.layers if layer.path is not None]
-    page = map_to_html(m)
-    written = write_text_atomic(html_path, page, inputs=inputs)
+    document = map_to_html(m)
+    written = write_text_atomic(html_path, document, inputs=inputs)
     png_path = png or spec.png
     embed_path = embed or spec.embed
     out_embed = None
     if embed_path:
         fragment = embed_html(
-            page, title=spec.title, width=spec.width, height=spec.height
+            document, title=spec.title, width=spec.width, height=spec.height
         )
         out_embed = write_text_atomic(embed_path, fragment, inputs=inputs)
-    out_png = None
-    if png_path:
+    pdf_path, svg_path, paper = pdf or spec.pdf, svg or spec.svg, page or spec.page
+    out_png = out_pdf = out_svg = None
+    if png_path and not paper:
         from kzmap.maps.png import html_to_png  # noqa: PLC0415 (needs Playwright)
 
         out_png = html_to_png(
             written, png_path, width=spec.width, height=spec.height, scale=spec.scale
         )
-    return Outputs(html=written, png=out_png, embed=out_embed)
+    if pdf_path or svg_path or paper:
+        from kzmap.maps.printing import print_map  # noqa: PLC0415
+
+        sheet_png = png_path if paper else None
+        print_map(
+            written,
+            png=sheet_png,
+            pdf=pdf_path,
+            svg=svg_path,
+            page=paper or "A4-landscape",
+            scale=spec.scale if scale or spec.scale != 1.0 else 2.0,
+        )
+        out_png = Path(sheet_png) if sheet_png else out_png
+        out_pdf = Path(pdf_path) if pdf_path else None
+        out_svg = Path(svg_path) if svg_path else None
+    return Outputs(html=written, png=out_png, embed=out_embed, pdf=out_pdf, svg=out_svg)
 
 
 def _default_name(spec: Spec) -> str:

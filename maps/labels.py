@@ -29,7 +29,7 @@ __all__ = [
 PLACE_LAYERS = {"countries": 1, "regions": 3}
 #: Ranks, most important first: capitals, countries, regional centres (and
 #: cities of republican significance or large foreign cities), regions, towns.
-CAPITAL, COUNTRY, CENTRE, REGION, TOWN = 0, 1, 2, 3, 4
+CAPITAL, COUNTRY, CENTRE, REGION, TOWN, OTHER = 0, 1, 2, 3, 4, 5
 #: A place label is drawn only where its polygon shows over at least this
 #: share of the view (a sliver along the edge gets no name).
 _MIN_SHARE = 0.004
@@ -46,12 +46,12 @@ def label_rank(layer: str, props: Mapping[str, object]) -> int:
     >>> label_rank("cities", {"description": "Administrative centre of Aktobe."})
     2
     >>> label_rank("crossings", {})
-    4
+    5
     """
     if layer in PLACE_LAYERS:
         return PLACE_LAYERS[layer]
-    if layer != "cities":
-        return TOWN
+    if layer != "cities":  # crossings, user layers: after every town
+        return OTHER
     if str(props.get("is_capital")) == "True":  # a Python or NumPy bool
         return CAPITAL
     text = str(props.get("description") or "").lower()

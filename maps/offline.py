@@ -23,7 +23,6 @@ _OWN_ASSETS = {
     "kzmap.css": "static",
     # screen and print layout (issue 13)
     "layout.js": "js",
-    "print.js": "js",
     "layout.css": "static",
 }
 
