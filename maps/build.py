@@ -363,7 +363,7 @@ def save(
             pdf=pdf_path,
             svg=svg_path,
             page=paper or "A4-landscape",
-            scale=spec.scale if scale or spec.scale != 1.0 else 2.0,
+            scale=spec.scale,
         )
         out_png = Path(sheet_png) if sheet_png else out_png
         out_pdf = Path(pdf_path) if pdf_path else None
