@@ -17,15 +17,24 @@ from kzmap.maps.printing import _options, parse_page
 
 pytestmark = pytest.mark.browser
 
-_BOXES = """() => {
+_PARTS = [
+    ".kzmap-sheet-head",
+    "#kzmap-legend",
+    ".kzmap-north",
+    ".kzmap-sheet-orient .leaflet-control-scale",
+    ".kzmap-locator",
+    ".kzmap-sheet-date",
+    ".kzmap-disclaimer",
+    ".kzmap-sheet-sources",
+]
+_BOXES = """parts => {
   const box = s => { const e = document.querySelector(s);
     if (!e) return null; const r = e.getBoundingClientRect();
     return {l: r.left, t: r.top, r: r.right, b: r.bottom}; };
-  return {frame: box('.kzmap-sheet-frame'), map: box('.kzmap-sheet-frame .leaflet-container'),
-    parts: ['.kzmap-sheet-head', '#kzmap-legend', '.kzmap-north', '.kzmap-sheet-orient .leaflet-control-scale',
-            '.kzmap-locator', '.kzmap-sheet-date', '.kzmap-disclaimer', '.kzmap-sheet-sources']
-      .map(s => [s, box(s)]),
-    controls: Array.from(document.querySelectorAll('.kzmap-sheet-frame .leaflet-control'))
+  const inFrame = '.kzmap-sheet-frame .leaflet-control';
+  return {frame: box('.kzmap-sheet-frame'),
+    parts: parts.map(s => [s, box(s)]),
+    controls: Array.from(document.querySelectorAll(inFrame))
       .filter(e => e.getBoundingClientRect().width > 0).length,
     frameRect: document.querySelector('.kzmap-locator-frame').getAttribute('width')};
 }"""
@@ -44,7 +53,7 @@ def test_nothing_overlaps_the_map_frame(
     page.add_script_tag(content=(files("kzmap.maps") / "js" / "print.js").read_text())
     page.evaluate(f"() => L.kzmap.printSheet(window.kzmapView, {_options('en', size)})")
     page.wait_for_function("() => document.body.dataset.kzPrinted === '1'")
-    boxes = page.evaluate(_BOXES)
+    boxes = page.evaluate(_BOXES, _PARTS)
     frame = boxes["frame"]
     assert frame["r"] - frame["l"] > 300
     assert frame["b"] - frame["t"] > 300
