@@ -6,12 +6,13 @@ import csv
 import json
 import math
 import sys
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from kzmap.geo.errors import LayerNotFoundError, UsageError
+from kzmap.geo.errors import DataWarning, LayerNotFoundError, UsageError
 from kzmap.layers import available_layers, load
 from kzmap.routes import (
     border_crossings,
@@ -152,7 +153,8 @@ def route_stats_tables(
         ``(lengths, crossings)``: lengths has ``route``, ``polygon``, ``name``,
         ``length_km`` (3 decimals) and ``share_pct`` (2 decimals); crossings has
         ``route``, ``seq``, ``from``, ``to``, ``lon``, ``lat``, ``along_km``,
-        ``crossing_id`` and ``crossing_km``.
+        ``crossing_id``, ``crossing`` (its English name) and ``crossing_km``
+        (distance from the passage to that crossing).
     """
     lengths = length_by_polygon(routes, polygons, by=by)
     names: dict[object, object] = {}
@@ -177,6 +179,7 @@ def route_stats_tables(
             "lat": found["lat"].astype(float).round(4),
             "along_km": found["along_km"].astype(float).round(1),
             "crossing_id": found["crossing_id"],
+            "crossing": found["crossing_name"],
             "crossing_km": pd.to_numeric(found["crossing_distance_km"]).round(1),
         }
     )
@@ -196,6 +199,18 @@ def _exposure_table(
     return table
 
 
+def _warn_outside(lengths: pd.DataFrame) -> None:
+    """Warn when a route runs outside every polygon (sea, or beyond the layer)."""
+    outside = lengths[(lengths["polygon"] == _OUTSIDE) & (lengths["length_km"] > 0)]
+    for route, km in zip(outside["route"], outside["length_km"], strict=True):
+        warnings.warn(
+            f"route {route!r}: {km:.1f} km lie outside every polygon "
+            f"({_OUTSIDE}): over sea or beyond the layer's extent.",
+            DataWarning,
+            stacklevel=2,
+        )
+
+
 def _run_stats(args: argparse.Namespace) -> int:
     routes = _target_routes(args.target)
     polygons, key, name = _polygons(args.by)
@@ -205,6 +220,12 @@ def _run_stats(args: argparse.Namespace) -> int:
         tables["lengths"], tables["crossings"] = route_stats_tables(
             routes, polygons, by=key, name_column=name, crossings=crossings
         )
+        user_file = args.target is not None and args.target.upper() not in {
+            b.upper() for b in branch_ids()
+        }
+        if user_file and args.by == "country":
+            # the packaged branches are checked by the test suite instead
+            _warn_outside(tables["lengths"])
     if args.table == "exposure":
         tables["exposure"] = _exposure_table(
             routes, polygons, key, name, args.buffer_km

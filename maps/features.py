@@ -44,10 +44,26 @@ _MARKET_LAYERS = {
 }
 #: Extra popup rows per packaged layer (provenance rows are always shown).
 _EXTRA_FIELDS = {
-    "crossings": ("name_other_side", "mode", "status"),
     "tunnels": ("length_m", "found", "precision_km"),
-    "fuel_corridors": ("from_country", "to_country", "via", "driver", "figures"),
-    "corridors": ("from_country", "to_country", "via", "driver", "figures"),
+    "fuel_corridors": (
+        "from_country",
+        "to_country",
+        "via",
+        "schematic",
+        "driver",
+        "figures",
+        "location_note",
+    ),
+    "corridors": (
+        "from_country",
+        "to_country",
+        "via",
+        "schematic",
+        "driver",
+        "figures",
+        "location_note",
+    ),
+    "crossings": ("name_other_side", "mode", "status", "location_source"),
     "affected_regions": ("claim",),
     "cities": ("population",),
     "regions": ("admin_centre", "valid_from", "legacy_id"),

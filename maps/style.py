@@ -218,6 +218,9 @@ def _by_market_line(props: Mapping[str, object]) -> Style:
     if dash:
         style["dashArray"] = dash
     style["opacity"] = 0.9
+    if props.get("schematic") is True:
+        # a schematic line shows direction, not a road: thinner, fainter, dashed
+        style.update(weight=2.5, opacity=0.7, dashArray=dash or "8 6")
     return style
 
 

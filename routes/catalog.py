@@ -50,6 +50,7 @@ def _read_waypoints() -> pd.DataFrame:
                 "date": [""],
                 "name_ru": [""],
                 "name_kk": [""],
+                "leg_mode": [""],
             },
         )
     frame = frame.astype(
@@ -94,7 +95,7 @@ def load_waypoints() -> gpd.GeoDataFrame:
     Examples
     --------
     >>> wp = load_waypoints()
-    >>> wp.loc[wp["id"] == "NR-A-11", "name_en"].tolist()
+    >>> wp.loc[wp["id"] == "NR-A-12", "name_en"].tolist()
     ['Korday crossing']
     """
     frame = _read_waypoints()

@@ -17,6 +17,7 @@ __all__ = [
     "BRANCH_COLUMNS",
     "BRANCH_ID",
     "CONFIDENCE",
+    "LEG_MODES",
     "LOCATION_BASIS",
     "ROLES",
     "ROUTE_ID",
@@ -44,6 +45,12 @@ CONFIDENCE = frozenset({"confirmed", "reported", "approximate"})
 #: named town or crossing; ``inferred``: the waypoint is placed from road geography
 #: and no drug-route source names it (always ``confidence = "approximate"``).
 LOCATION_BASIS = frozenset({"source", "town", "inferred"})
+
+#: Optional waypoint column ``leg_mode``: how the leg arriving at the waypoint
+#: travels when it is not overland through an official crossing. Empty means
+#: overland; ``water`` (boat or ferry) and ``green_border`` (away from any post)
+#: are allowed only when the waypoint's source says so.
+LEG_MODES = frozenset({"water", "green_border"})
 
 WAYPOINT_COLUMNS = (
     BRANCH_ID,
@@ -127,6 +134,12 @@ def _row_problems(row: Mapping[str, object], where: str) -> list[str]:
                 f"{where}: field {key!r} is {value!r}; expected one of "
                 f"{', '.join(sorted(allowed))}."
             )
+    mode = row.get("leg_mode")
+    if not _blank(mode) and mode not in LEG_MODES:
+        problems.append(
+            f"{where}: field 'leg_mode' is {mode!r}; expected empty or one of "
+            f"{', '.join(sorted(LEG_MODES))}."
+        )
     lon, lat = row.get("lon"), row.get("lat")
     if not isinstance(lon, int | float) or not -180 <= lon <= 180:
         problems.append(f"{where}: field 'lon' is {lon!r}; expected -180..180 degrees.")

@@ -78,14 +78,19 @@ def build_crossings() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
     for row in rows:
         basis = str(row["basis"])
         row["precision_km"] = PRECISION_KM.get(basis)
-        row["confidence"] = "approximate" if basis == "TOWN-L" else "confirmed"
-        row["country_a"] = "KZ"
+        # town proxies and "well-known location of <village>" set their own
+        # confidence ("approximate"); otherwise it follows from the basis
+        default = "approximate" if basis == "TOWN-L" else "confirmed"
+        row["confidence"] = row.get("confidence") or default
+        row["country_a"] = row.get("country_a") or "KZ"
         problems += check_common(row, layer="crossings", allowed=MARKETS)
-        pair = f"KZ-{row['country_b']}"
+        pair = f"{row['country_a']}-{row['country_b']}"
         if pair not in BORDERS.index:
             problems.append(f"crossings: {row['id']!r}: no shipped border {pair!r}")
             continue
-        if row.get("region_id") not in REGION_IDS:
+        if row["ship"] and not row.get("location_source"):
+            problems.append(f"crossings: {row['id']!r}: no location_source")
+        if row["country_a"] == "KZ" and row.get("region_id") not in REGION_IDS:
             problems.append(
                 f"crossings: {row['id']!r}: region_id {row.get('region_id')!r}"
             )
@@ -101,7 +106,7 @@ def build_crossings() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
             continue
         inside = [
             c
-            for c in ("KZ", row["country_b"])
+            for c in (row["country_a"], row["country_b"])
             if COUNTRIES.loc[c, "geometry"].contains(point)
         ]
         if dist > MAX_BORDER_KM or not inside:
@@ -129,6 +134,7 @@ def build_crossings() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
         "status",
         "description",
         *PROVENANCE,
+        "location_source",
         "location_note",
         "precision_km",
         "border_distance_km",
@@ -226,6 +232,7 @@ def build_lines(
         lines = [_line(list(p), vertices, beyond) for p in paths]  # type: ignore[arg-type]
         row["geometry"] = lines[0] if len(lines) == 1 else MultiLineString(lines)
         row["location_basis"] = "inferred"
+        row["schematic"] = bool(row.get("schematic", True))
         row["location_note"] = (
             "Schematic line through named places: "
             + " | ".join(" – ".join(map(str, p)) for p in paths)  # type: ignore[arg-type]
@@ -242,6 +249,7 @@ def build_lines(
         "from_country",
         "to_country",
         "via",
+        "schematic",
         "driver",
         "figures",
         "description",

@@ -12,6 +12,7 @@ import pytest
 from pyproj import Geod
 from shapely.geometry import box
 
+from kzmap.geo.errors import DataWarning
 from kzmap.layers import load
 from kzmap.maps._cli_routes import route_stats_tables
 from kzmap.maps.cli import main
@@ -150,3 +151,24 @@ def test_route_stats_bad_buffer_exits_2(capsys: pytest.CaptureFixture[str]) -> N
     args = ["route-stats", "NR-D", "--table", "exposure", "--buffer-km", "-3"]
     assert main(args) == 2
     assert "`buffer_km` must be a number of km" in capsys.readouterr().err
+
+
+def test_route_stats_names_the_crossing_of_each_passage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["route-stats", "NR-C", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["crossings"]
+    first = rows[0]
+    assert first["crossing_id"] == "xing-af-uz-termez"
+    assert first["crossing"] == "Friendship Bridge (Hairatan – Termez)"
+    assert first["crossing_km"] < 10
+
+
+def test_route_stats_warns_when_a_user_route_leaves_every_country(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sea.csv"
+    # Aktau to Baku straight across the Caspian
+    path.write_text("lon,lat\n51.17,43.65\n49.87,40.41\n")
+    with pytest.warns(DataWarning, match=r"'sea': .* km lie outside every polygon"):
+        assert main(["route-stats", str(path), "--format", "json"]) == 0

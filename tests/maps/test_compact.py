@@ -54,7 +54,7 @@ def test_every_default_layer_is_compact_and_complete() -> None:
     m = default_map()
     page = map_to_html(m)
     blocks = _blocks(page)
-    assert len(blocks) == 12  # 11 packaged layers + route lines and waypoints
+    assert len(blocks) == 13  # 12 packaged layers (water too) + route lines, waypoints
     assert all(data["features"] for data in blocks.values())
     assert "_add({" not in page.replace('_add({"features": [], ', "")
 
