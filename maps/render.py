@@ -65,7 +65,7 @@ Bounds = tuple[float, float, float, float]
 #: and the whole northern route (44.0-86.1E, 35.3-56.8N, per kzmap.routes).
 DEFAULT_BOUNDS: Bounds = (34.3, 43.5, 57.2, 88.0)
 #: Layers drawn as the basemap: no legend section of their own for countries.
-BASEMAP_LAYERS = ("countries", "borders")
+BASEMAP_LAYERS = ("countries", "water", "borders")
 #: Permanent per-feature labels (a layer-wide tooltip shows only one at a time).
 #: The text is the already escaped ``_kz_tooltip`` property; ``_kz_rank`` is
 #: an integer kzmap computes (its collision rank).

@@ -38,6 +38,8 @@ LAND_KAZAKHSTAN = "#fffdf6"
 LAND_CONTEXT = "#e6e3dc"
 BORDER = "#7a6f64"
 COUNTRY_EDGE = "#857d72"
+#: Shore line of lakes and seas (a basemap line; not a thematic colour).
+WATER_EDGE = "#8fb0c8"
 #: Every colour a line or fill is drawn on: the three land tints and the sea.
 BASEMAP_COLOURS = (LAND, LAND_KAZAKHSTAN, LAND_CONTEXT, SEA)
 KAZAKHSTAN_EDGE = "#3b3b3b"
@@ -133,6 +135,7 @@ _FAMILY = {
 #: Draw order of packaged layers, bottom first; unlisted layers go before "cities".
 LAYER_ORDER = (
     "countries",
+    "water",
     "regions_legacy",
     "regions",
     "affected_regions",
@@ -192,6 +195,12 @@ def _countries(props: Mapping[str, object]) -> Style:
         "color": KAZAKHSTAN_EDGE if is_kz else COUNTRY_EDGE,
         "weight": 1.6 if is_kz else 0.8,
     }
+
+
+def _water(_props: Mapping[str, object]) -> Style:
+    # lakes, reservoirs and seas in the sea colour, so the Caspian and the
+    # page background read as one water body
+    return {"fillColor": SEA, "fillOpacity": 1.0, "color": WATER_EDGE, "weight": 0.6}
 
 
 def _borders(_props: Mapping[str, object]) -> Style:
@@ -286,6 +295,7 @@ def _generic(props: Mapping[str, object]) -> Style:
 
 _STYLES = {
     "countries": _countries,
+    "water": _water,
     "borders": _borders,
     "regions": _regions,
     "regions_legacy": _regions_legacy,
