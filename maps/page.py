@@ -262,6 +262,5 @@ box-shadow:none;padding:0 3px;font:600 11px system-ui,"DejaVu Sans",sans-serif;}
 .leaflet-control-layers{font:13px/1.4 system-ui,"DejaVu Sans",Arial,sans-serif;}
 .kzmap-print .leaflet-control-zoom,.kzmap-print .leaflet-control-layers{display:none;}
 .kzmap-print .kzmap-legend{max-height:calc(100vh - 30px);overflow:hidden;}
-.kzmap-print .kzmap-sources-body{max-height:34vh;overflow:hidden;
--webkit-mask-image:linear-gradient(#000 85%,transparent);}
+.kzmap-print .kzmap-sources-body{display:none;}
 </style>"""
