@@ -170,16 +170,19 @@ def _script(m: folium.Map, state: PageState) -> str:
     south, west, north, east = state.bounds
     bounds = json.dumps([[south, west], [north, east]])
     control = _js_name(state.control) if state.control is not None else "null"
+    # packaged layers by name, the user's own by position (never their text)
     keys = ",".join(
-        json.dumps(layer.key).replace("<", "\\u003c") + ":" + _js_name(layer.element)
-        for layer in state.layers
+        json.dumps(layer.key if _JS_NAME.match(layer.key) else f"layer{n}")
+        + ":"
+        + _js_name(layer.element)
+        for n, layer in enumerate(state.layers)
     )
     return (
         _JS.replace("MAP", _js_name(m))
         .replace("PAIRS", pairs)
         .replace("BOUNDS", bounds)
         .replace("CONTROL", control)
-        .replace("LAYERS", "{" + keys + "}")  # last: keys may hold user text
+        .replace("LAYERS", "{" + keys + "}")
     )
 
 

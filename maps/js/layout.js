@@ -65,6 +65,14 @@
 
   /** Fit `bounds` into the part of the map that no open control covers. */
   kz.fitClear = function (map, bounds) {
+    var size = map.getSize();
+    if (size.x < 2 || size.y < 2) {
+      // not laid out (e.g. an iframe not yet shown): fit once it has a size
+      map.once('resize', function () {
+        kz.fitClear(map, bounds);
+      });
+      return null;
+    }
     var pad = bestPadding(map, bounds);
     map.fitBounds(bounds, {
       paddingTopLeft: [pad.l, pad.t],
@@ -179,12 +187,18 @@
       // fills layers asynchronously) and placed by the next frame.
       var loaded = kz.whenLoaded ? kz.whenLoaded() : Promise.resolve();
       loaded.then(function () {
+        // two frames, or a timer where frames do not run (a hidden iframe)
+        var finished = false;
+        function finish() {
+          if (finished) return;
+          finished = true;
+          kz.declutter(map);
+          if (done) done();
+        }
         requestAnimationFrame(function () {
-          requestAnimationFrame(function () {
-            kz.declutter(map);
-            if (done) done();
-          });
+          requestAnimationFrame(finish);
         });
+        setTimeout(finish, 250);
       });
     }
     // The first fit may still be animating its zoom; its end would undo ours.

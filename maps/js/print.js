@@ -109,6 +109,7 @@
       requestAnimationFrame(function () {
         requestAnimationFrame(function () {
           kz.declutter(map);
+          placeFrame(inset.querySelector('svg'), map);
           body.dataset.kzPrinted = '1';
         });
       });

@@ -69,7 +69,10 @@ def test_nothing_overlaps_the_map_frame(
     assert boxes["controls"] == 0  # no panel inside the frame
     assert float(boxes["frameRect"]) > 0  # the locator shows the frame
     # the full citation list is there, every entry
-    assert page.locator(".kzmap-sheet-sources li").count() == 24
+    heading = page.locator(".kzmap-sheet-sources .kzmap-panel-title").inner_text()
+    count = int(re.search(r"\((\d+)\)", heading)[1])
+    assert count > 20
+    assert page.locator(".kzmap-sheet-sources li").count() == count
     assert report.external_requests == []
     assert report.page_errors == []
 
@@ -105,7 +108,7 @@ def test_pdf_svg_and_png_of_the_print_sheet(tmp_path: Path) -> None:
     ns = "{http://www.w3.org/2000/svg}"
     texts = [t.text or "" for t in root.iter(f"{ns}text")]
     assert any("Saryagash sector" in t for t in texts)
-    assert any(t.startswith("Sources (24)") for t in texts)
+    assert any(re.match(r"Sources \(\d\d\)", t) for t in texts)
     assert any("Boundaries are not authoritative" in t for t in texts)
     assert len(list(root.iter(f"{ns}path"))) > 20  # the map's own vector paths
     with Image.open(tmp_path / "s.png") as image:
