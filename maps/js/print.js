@@ -177,7 +177,6 @@
   function walk(el, out, origin) {
     if (!visible(el)) return;
     var r = el.getBoundingClientRect();
-    if (r.width === 0 && r.height === 0 && el.tagName !== 'svg') return;
     var style = getComputedStyle(el);
     if (el instanceof SVGSVGElement) {
       var copy = el.cloneNode(true);

@@ -110,7 +110,8 @@ def test_pdf_svg_and_png_of_the_print_sheet(tmp_path: Path) -> None:
     assert any("Saryagash sector" in t for t in texts)
     assert any(re.match(r"Sources \(\d\d\)", t) for t in texts)
     assert any("Boundaries are not authoritative" in t for t in texts)
-    assert len(list(root.iter(f"{ns}path"))) > 20  # the map's own vector paths
+    # the map's own vector paths (regions, borders, tunnels, crossings, cities)
+    assert len(list(root.iter(f"{ns}path"))) > 60
     with Image.open(tmp_path / "s.png") as image:
         width, height = image.size
     assert abs(width - parse_page("A4-landscape").css_px[0]) <= 1  # 297 mm, rounded
