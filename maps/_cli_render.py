@@ -146,6 +146,9 @@ def _default(args: argparse.Namespace) -> Outputs:
         scale=args.scale,
         width=width,
         height=height,
+        pdf=args.pdf,
+        svg=args.svg,
+        page=args.page,
     )
 
 
@@ -161,10 +164,18 @@ def _run(args: argparse.Namespace) -> int:
 
         spec = _spec_from_args(args)
         _check_spec_outputs(spec, args)
-        outputs = save(spec, html=args.output, png=args.png, embed=args.embed)
+        outputs = save(
+            spec,
+            html=args.output,
+            png=args.png,
+            embed=args.embed,
+            pdf=args.pdf,
+            svg=args.svg,
+            page=args.page,
+        )
     else:
         outputs = _default(args)
-    for path in (outputs.html, outputs.embed, outputs.png):
+    for path in (outputs.html, outputs.embed, outputs.png, outputs.pdf, outputs.svg):
         if path is not None:
             print(path)
     return 0
@@ -236,5 +247,17 @@ def register(sub: Any) -> None:
         type=output_file(".html"),
         metavar="FILE",
         help="also write an embeddable fragment (.html)",
+    )
+    parser.add_argument(
+        "--pdf", type=Path, help="also write the print layout as PDF (vector)"
+    )
+    parser.add_argument(
+        "--svg", type=Path, help="also write the print layout as SVG (vector)"
+    )
+    parser.add_argument(
+        "--page",
+        metavar="PAPER",
+        help="print layout paper: A4, A3 or Letter, -landscape (default) or "
+        "-portrait, e.g. A3-portrait; with --page, --png is the print sheet",
     )
     parser.set_defaults(func=_run)

@@ -276,6 +276,8 @@ class Outputs:
     html: Path
     png: Path | None = None
     embed: Path | None = None
+    pdf: Path | None = None
+    svg: Path | None = None
 
 
 def save(
@@ -287,6 +289,9 @@ def save(
     scale: float | None = None,
     width: int | None = None,
     height: int | None = None,
+    pdf: str | os.PathLike[str] | None = None,
+    svg: str | os.PathLike[str] | None = None,
+    page: str | None = None,
 ) -> Outputs:
     """
     Write a map (or the map of a spec) as offline HTML, and optionally PNG/embed.
@@ -303,6 +308,12 @@ def save(
         PNG device scale factor (2 for print); None takes the spec's.
     width, height
         PNG and embed size in CSS pixels; None takes the spec's (1280×800).
+    pdf, svg
+        Print layout outputs (`kzmap.maps.printing.print_map`); None takes
+        the spec's.
+    page
+        Paper of the print layout (``"A4-landscape"``, the default when a
+        PDF or SVG is asked for); given, the PNG is the print sheet too.
 
     Returns
     -------
@@ -328,29 +339,52 @@ def save(
     )
     html_path = Path(html or spec.html or _default_name(spec))
     inputs = [layer.path for layer in spec.layers if layer.path is not None]
-    page = map_to_html(m)
+    page_html = map_to_html(m)
     png_path = png or spec.png
     embed_path = embed or spec.embed
+    pdf_path, svg_path, paper = pdf or spec.pdf, svg or spec.svg, page or spec.page
     # Every output is staged first and renamed into place together: a full
     # disk or a failed screenshot leaves none of them half-replaced.
     with OutputSet() as outputs:
-        staged = outputs.stage(html_path, _text_writer(page), inputs=inputs)
+        staged = outputs.stage(html_path, _text_writer(page_html), inputs=inputs)
         if embed_path:
             fragment = embed_html(
-                page, title=spec.title, width=spec.width, height=spec.height
+                page_html, title=spec.title, width=spec.width, height=spec.height
             )
             outputs.stage(embed_path, _text_writer(fragment), inputs=inputs)
-        if png_path:
+        if png_path and not paper:
             from kzmap.maps.png import png_bytes  # noqa: PLC0415 (needs Playwright)
 
             image = png_bytes(
                 staged, width=spec.width, height=spec.height, scale=spec.scale
             )
             outputs.stage(png_path, _bytes_writer(image), inputs=inputs)
+        sheets = {
+            kind: path
+            for kind, path in (
+                ("png", png_path if paper else None),
+                ("pdf", pdf_path),
+                ("svg", svg_path),
+            )
+            if path
+        }
+        if sheets:
+            from kzmap.maps.printing import print_bytes  # noqa: PLC0415
+
+            data = print_bytes(
+                staged,
+                kinds=tuple(sheets),
+                page=paper or "A4-landscape",
+                scale=spec.scale,
+            )
+            for kind, path in sheets.items():
+                outputs.stage(path, _bytes_writer(data[kind]), inputs=inputs)
     return Outputs(
         html=html_path,
         png=Path(png_path) if png_path else None,
         embed=Path(embed_path) if embed_path else None,
+        pdf=Path(pdf_path) if pdf_path else None,
+        svg=Path(svg_path) if svg_path else None,
     )
 
 

@@ -132,7 +132,7 @@ def legend_for(
     geometry = geometry_kind(frame)
     if classes is not None:
         return choropleth_section(title, classes, geometry, lang)
-    if layer == "countries" or not records:
+    if layer in {"countries", "water"} or not records:  # basemap: no legend
         return None
     if "market" in frame.columns and (layer in _MARKET_LAYERS or not _packaged(layer)):
         return market_section(

@@ -164,8 +164,10 @@ def legend_html(sections: Sequence[tuple[str, LegendSection]], lang: str) -> str
     Every label and title is escaped; `dom_id` values are kzmap's own ids.
     """
     parts = [
-        '<div id="kzmap-legend" class="kzmap-panel kzmap-legend">',
-        f'<div class="kzmap-panel-title">{safe_text(message("ui.legend", lang))}</div>',
+        '<div id="kzmap-legend" class="kzmap-panel kzmap-legend">'
+        '<details class="kzmap-legend-box" open>',
+        '<summary class="kzmap-panel-title">'
+        f"{safe_text(message('ui.legend', lang))}</summary>",
     ]
     for dom_id, section in sections:
         parts.append(f'<section id="{safe_text(dom_id)}" class="kzmap-legend-section">')
@@ -183,5 +185,5 @@ def legend_html(sections: Sequence[tuple[str, LegendSection]], lang: str) -> str
             for e in section.entries
         )
         parts.append("</ul></section>")
-    parts.append("</div>")
+    parts.append("</details></div>")
     return "".join(parts)

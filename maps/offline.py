@@ -21,6 +21,9 @@ _OWN_ASSETS = {
     "points.js": "js",
     "controls.js": "js",
     "kzmap.css": "static",
+    # screen and print layout (issue 13)
+    "layout.js": "js",
+    "layout.css": "static",
 }
 
 # folium links these from CDNs; none is needed by what kzmap draws (GeoJSON,

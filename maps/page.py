@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from kzmap.maps.escape import safe_text
 from kzmap.maps.legend import legend_html
+from kzmap.maps.offline import require_asset
 from kzmap.maps.sources import merge_citations, sources_html
 
 if TYPE_CHECKING:
@@ -48,6 +51,10 @@ class PageState:
     tiles_provider: str | None = None
     layers: list[DrawnLayer] = field(default_factory=list)
     layer_citations: list[Citation] = field(default_factory=list)
+    #: (south, west, north, east) the first view is fitted to.
+    bounds: tuple[float, float, float, float] = (34.3, 43.5, 57.2, 88.0)
+    #: The layer control, once `kzmap.maps.add_layer_control` has added it.
+    control: Element | None = None
 
 
 class _Lazy(Element):  # type: ignore[misc]  # branca is untyped
@@ -67,6 +74,22 @@ class _PageElement(_Lazy):
         self.state = state
 
 
+class _LayoutAssets(MacroElement):  # type: ignore[misc]  # branca is untyped
+    """Inlines the layout script and CSS; a child of the map, so after Leaflet."""
+
+    _template = Template("")
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            require_asset(figure, "layout.js")
+            require_asset(figure, "layout.css")
+        super().render(**kwargs)  # type: ignore[no-untyped-call]
+
+
 def install_page(m: folium.Map, state: PageState) -> PageState:
     """Attach the title block, legend, sources panel, CSS and script to `m`."""
     root = cast("Figure", m.get_root())
@@ -74,6 +97,7 @@ def install_page(m: folium.Map, state: PageState) -> PageState:
     root.header.add_child(_Lazy(lambda: _CSS), name="kzmap_css")
     root.html.add_child(_PageElement(state), name=_NAME)
     root.script.add_child(_Lazy(lambda: _script(m, state)), name="kzmap_script")
+    m.add_child(_LayoutAssets(), name="kzmap_layout_assets")
     return state
 
 
@@ -143,7 +167,23 @@ def _script(m: folium.Map, state: PageState) -> str:
         for n, layer in enumerate(state.layers)
         if layer.legend is not None and layer.legend.entries
     )
-    return _JS.replace("MAP", _js_name(m)).replace("PAIRS", pairs)
+    south, west, north, east = state.bounds
+    bounds = json.dumps([[south, west], [north, east]])
+    control = _js_name(state.control) if state.control is not None else "null"
+    # packaged layers by name, the user's own by position (never their text)
+    keys = ",".join(
+        json.dumps(layer.key if _JS_NAME.match(layer.key) else f"layer{n}")
+        + ":"
+        + _js_name(layer.element)
+        for n, layer in enumerate(state.layers)
+    )
+    return (
+        _JS.replace("MAP", _js_name(m))
+        .replace("PAIRS", pairs)
+        .replace("BOUNDS", bounds)
+        .replace("CONTROL", control)
+        .replace("LAYERS", "{" + keys + "}")
+    )
 
 
 _JS = """
@@ -186,7 +226,10 @@ document.addEventListener("DOMContentLoaded", function () {
   window.addEventListener("beforeprint", expand);
   if (document.body.classList.contains("kzmap-print")) { expand(); }
   document.getElementById("kzmap-page").remove();
-  document.body.classList.add("kzmap-ready");
+  window.kzmapView = {map: map, bounds: BOUNDS, layers: LAYERS};
+  L.kzmap.layout(map, {bounds: BOUNDS, control: CONTROL}, function () {
+    document.body.classList.add("kzmap-ready");
+  });
 });
 """
 
@@ -222,6 +265,5 @@ box-shadow:none;padding:0 3px;font:600 11px system-ui,"DejaVu Sans",sans-serif;}
 .leaflet-control-layers{font:13px/1.4 system-ui,"DejaVu Sans",Arial,sans-serif;}
 .kzmap-print .leaflet-control-zoom,.kzmap-print .leaflet-control-layers{display:none;}
 .kzmap-print .kzmap-legend{max-height:calc(100vh - 30px);overflow:hidden;}
-.kzmap-print .kzmap-sources-body{max-height:34vh;overflow:hidden;
--webkit-mask-image:linear-gradient(#000 85%,transparent);}
+.kzmap-print .kzmap-sources-body{display:none;}
 </style>"""

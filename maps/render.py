@@ -22,6 +22,7 @@ from kzmap.maps.features import (
     records,
 )
 from kzmap.maps.i18n import layer_title, require_language
+from kzmap.maps.labels import add_place_labels, label_rank
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
 from kzmap.maps.popups import popup_html, tooltip_html
 from kzmap.maps.routes import add_routes
@@ -61,15 +62,18 @@ TILE_PROVIDERS: dict[str, tuple[str, str]] = {
 }
 #: (south, west, north, east) in degrees.
 Bounds = tuple[float, float, float, float]
-#: (south, west, north, east) of the default view: Kazakhstan and its neighbours.
-DEFAULT_BOUNDS: Bounds = (35.0, 46.0, 56.0, 88.0)
+#: (south, west, north, east) of the default view: Kazakhstan and its neighbours,
+#: and the whole northern route (44.0-86.1E, 35.3-56.8N, per kzmap.routes).
+DEFAULT_BOUNDS: Bounds = (34.3, 43.5, 57.2, 88.0)
 #: Layers drawn as the basemap: no legend section of their own for countries.
-BASEMAP_LAYERS = ("countries", "borders")
+BASEMAP_LAYERS = ("countries", "water", "borders")
 #: Permanent per-feature labels (a layer-wide tooltip shows only one at a time).
-#: The text is the already escaped ``_kz_tooltip`` property; nothing else varies.
+#: The text is the already escaped ``_kz_tooltip`` property; ``_kz_rank`` is
+#: an integer kzmap computes (its collision rank).
 _LABEL_JS = """function (feature, layer) {
     layer.bindTooltip(feature.properties._kz_tooltip, {
-        permanent: true, direction: "%s", offset: [4, 0], className: "kzmap-label"
+        permanent: true, direction: "%s", offset: [4, 0],
+        className: "kzmap-label kzmap-rank-" + (feature.properties._kz_rank ?? 4)
     });
 }"""
 _TOOLTIP = "_kz_tooltip"
@@ -122,8 +126,9 @@ def empty_map(
         prefer_canvas=False,
         zoom_snap=0.25,
     )
-    # folium wants [[lat, lon], [lat, lon]]: (south, west), (north, east).
-    m.fit_bounds([[south, west], [north, east]])
+    # The page script fits `bounds` once its panels are laid out, keeping the
+    # view clear of them (maps/js/layout.js); an initial fit here would start
+    # a zoom animation that ends after, and undoes, that fit.
     cast("Figure", m.get_root()).header.add_child(
         folium.Element(
             "<style>html body .leaflet-container{background:" + SEA + ";}</style>"
@@ -131,6 +136,7 @@ def empty_map(
         name="kzmap_background",
     )
     state = PageState(
+        bounds=bounds,
         lang=lang,
         title=title or "",
         subtitle=subtitle or "",
@@ -216,8 +222,13 @@ def add_layer(
     shown[_TOOLTIP] = [tooltip_html(r, state.lang) for r in rows]
     shown[_POPUP] = [popup_html(r, state.lang, extra_fields=extra) for r in rows]
     shown[_INDEX] = [str(i) for i in range(len(shown))]
+    if labels:  # collision rank of each label (maps/js/layout.js)
+        shown["_kz_rank"] = [label_rank(layer, r) for r in rows]
     element = _geojson(shown, styles, safe_text(shown_title), show, labels)
     element.add_to(m)
+    add_place_labels(
+        m, element, frame, layer=layer, lang=state.lang, bounds=state.bounds
+    )
     state.layers.append(
         DrawnLayer(
             key=layer,
@@ -310,9 +321,11 @@ def add_packaged_layer(
 
 
 def add_layer_control(m: folium.Map) -> folium.LayerControl:
-    """Add the (expanded) layer control; call it after the last layer."""
+    """Add the layer control (collapsed on small screens); add it last."""
     control = folium.LayerControl(collapsed=False)
     control.add_to(m)
+    # Collapsed by the page script on small and touch screens (maps/js/layout.js).
+    page_state(m).control = control
     return control
 
 

@@ -13,6 +13,7 @@ from typing import Literal, TypeVar, cast
 from kzmap.geo.errors import UsageError
 from kzmap.maps.choropleth import SCHEMES, ChoroplethOptions, Scheme
 from kzmap.maps.i18n import LANGUAGES, Language
+from kzmap.maps.printing import parse_page
 from kzmap.maps.render import TILE_PROVIDERS, Tiles
 
 __all__ = [
@@ -37,7 +38,7 @@ _TOP = {"title", "subtitle", "lang", "tiles", "basemap", "focus", "size", "outpu
 _TOP |= {"layers"}
 _LAYER = {"name", "path", "title", "show", "labels", "filter", "choropleth"}
 _CHORO = {"column", "scheme", "k", "bins"}
-_OUTPUT = {"html", "png", "embed", "scale"}
+_OUTPUT = {"html", "png", "embed", "scale", "pdf", "svg", "page"}
 _SIZE = {"width", "height"}
 _REGION = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2,3}$")
@@ -96,6 +97,11 @@ class Spec:
     html: Path | None = None
     png: Path | None = None
     embed: Path | None = None
+    #: Print layout outputs, and the paper they are laid out on ("A4-landscape");
+    #: with a page, the PNG is the print sheet too (else a screenshot).
+    pdf: Path | None = None
+    svg: Path | None = None
+    page: str | None = None
     source: Path | None = None
 
 
@@ -339,6 +345,9 @@ def spec_from_mapping(data: dict[str, object], *, source: Path | None = None) ->
         html=_out(output, "html", check),
         png=_out(output, "png", check),
         embed=_out(output, "embed", check),
+        pdf=_out(output, "pdf", check),
+        svg=_out(output, "svg", check),
+        page=check.typed(output, "page", str, "output", "") or None,
         source=source,
     )
     _check_values(spec, check)
@@ -366,6 +375,11 @@ def _check_values(spec: Spec, check: _Checker) -> None:
     for key, value in (("width", spec.width), ("height", spec.height)):
         if not 200 <= value <= 6000:
             check.add("size", f"{key} {value!r} must be 200 to 6000 CSS pixels")
+    if spec.page is not None:
+        try:
+            parse_page(spec.page)
+        except UsageError as err:
+            check.add("output", str(err))
     if not 0.5 <= spec.scale <= 4:
         check.add("output", f"scale {spec.scale!r} must be 0.5 to 4")
 

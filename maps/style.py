@@ -11,16 +11,19 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 __all__ = [
+    "BASEMAP_COLOURS",
     "FALLBACK_COLOUR",
     "LAND",
     "LAND_CONTEXT",
     "LAYER_ORDER",
+    "LINE_COLOURS",
     "MARKET_COLOURS",
     "SEA",
     "USER_COLOUR",
     "Geometry",
     "Style",
     "Symbol",
+    "contrast_ratio",
     "layer_style",
     "market_colour",
     "market_dash",
@@ -29,11 +32,16 @@ __all__ = [
     "validate_style",
 ]
 
-SEA = "#cfe0ec"
+SEA = "#d3e3ee"
 LAND = "#efe9dc"
 LAND_KAZAKHSTAN = "#fffdf6"
-LAND_CONTEXT = "#e0ddd6"
+LAND_CONTEXT = "#e6e3dc"
 BORDER = "#7a6f64"
+COUNTRY_EDGE = "#857d72"
+#: Shore line of lakes and seas (a basemap line; not a thematic colour).
+WATER_EDGE = "#8fb0c8"
+#: Every colour a line or fill is drawn on: the three land tints and the sea.
+BASEMAP_COLOURS = (LAND, LAND_KAZAKHSTAN, LAND_CONTEXT, SEA)
 KAZAKHSTAN_EDGE = "#3b3b3b"
 #: Colour of a feature whose market has no colour of its own.
 FALLBACK_COLOUR = "#777777"
@@ -45,24 +53,61 @@ USER_COLOUR = "#333333"
 #: Paul Tol's colour-blind-safe schemes and picked so that every pair, and every
 #: colour against the land, the fallback grey and the user-layer grey, stays
 #: apart (CIELAB distance >= 9) in normal vision and in simulated protanopia,
-#: deuteranopia and tritanopia (tests/maps/test_style.py checks it). Markets
+#: deuteranopia and tritanopia, and every colour has a contrast ratio of at
+#: least 3:1 (WCAG 2 relative luminance) against each land tint and the sea it
+#: may be drawn on (tests/maps/test_style.py checks both). Markets
 #: with no spatial footprint in the shipped data (extortion, cyber-dependent
 #: and financial crimes) use `FALLBACK_COLOUR`.
 MARKET_COLOURS: dict[str, str] = {
-    "heroin trade": "#D55E00",
+    "heroin trade": "#CC5500",
     "synthetic drug trade": "#882255",
     "cannabis trade": "#117733",
-    "cocaine trade": "#77AADD",
+    "cocaine trade": "#666699",
     "human trafficking": "#332288",
-    "human smuggling": "#66CCEE",
+    "human smuggling": "#445577",
     "arms trafficking": "#222255",
-    "trade in counterfeit goods": "#44AA99",
-    "illicit trade in excisable goods": "#EE8866",
+    "trade in counterfeit goods": "#557788",
+    "illicit trade in excisable goods": "#BB6655",
     "fuel smuggling": "#0072B2",
     "flora crimes": "#225522",
-    "fauna crimes": "#999933",
-    "non-renewable resource crimes": "#BBCC33",
+    "fauna crimes": "#555500",
+    "non-renewable resource crimes": "#668811",
 }
+
+#: Every other line or outline colour drawn over the basemap (besides markets).
+LINE_COLOURS = (
+    BORDER,
+    COUNTRY_EDGE,
+    KAZAKHSTAN_EDGE,
+    FALLBACK_COLOUR,
+    USER_COLOUR,
+    "#6b6b6b",  # regions
+    "#9a6b3f",  # regions before 2018/2022
+    "#222222",  # crossings
+    "#111111",  # cities
+)
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [
+        c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    ]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """
+    Return the WCAG 2 contrast ratio of two ``#rrggbb`` colours (1 to 21).
+
+    Examples
+    --------
+    >>> round(contrast_ratio("#000000", "#ffffff"), 1)
+    21.0
+    """
+    low, high = sorted((_luminance(a), _luminance(b)))
+    return (high + 0.05) / (low + 0.05)
+
 
 #: Line dash per market family, so lines differ by more than colour alone.
 _FAMILY_DASH = {
@@ -90,6 +135,7 @@ _FAMILY = {
 #: Draw order of packaged layers, bottom first; unlisted layers go before "cities".
 LAYER_ORDER = (
     "countries",
+    "water",
     "regions_legacy",
     "regions_2018",
     "districts",
@@ -130,7 +176,7 @@ def market_colour(market: object) -> str:
     Examples
     --------
     >>> market_colour("Heroin trade")
-    '#D55E00'
+    '#CC5500'
     >>> market_colour("something else")
     '#777777'
     """
@@ -148,9 +194,15 @@ def _countries(props: Mapping[str, object]) -> Style:
     return {
         "fillColor": LAND_KAZAKHSTAN if is_kz else LAND if focus else LAND_CONTEXT,
         "fillOpacity": 1.0,
-        "color": KAZAKHSTAN_EDGE if is_kz else "#b8b0a4",
+        "color": KAZAKHSTAN_EDGE if is_kz else COUNTRY_EDGE,
         "weight": 1.6 if is_kz else 0.8,
     }
+
+
+def _water(_props: Mapping[str, object]) -> Style:
+    # lakes, reservoirs and seas in the sea colour, so the Caspian and the
+    # page background read as one water body
+    return {"fillColor": SEA, "fillOpacity": 1.0, "color": WATER_EDGE, "weight": 0.6}
 
 
 def _borders(_props: Mapping[str, object]) -> Style:
@@ -158,7 +210,7 @@ def _borders(_props: Mapping[str, object]) -> Style:
 
 
 def _regions(_props: Mapping[str, object]) -> Style:
-    return {"color": "#6b6b6b", "weight": 1.0, "fillOpacity": 0.0, "opacity": 0.9}
+    return {"color": LINE_COLOURS[5], "weight": 1.0, "fillOpacity": 0.0, "opacity": 0.9}
 
 
 def _districts(_props: Mapping[str, object]) -> Style:
@@ -167,7 +219,7 @@ def _districts(_props: Mapping[str, object]) -> Style:
 
 def _regions_legacy(_props: Mapping[str, object]) -> Style:
     return {
-        "color": "#9a6b3f",
+        "color": LINE_COLOURS[6],
         "weight": 1.2,
         "dashArray": "4 4",
         "fillOpacity": 0.0,
@@ -249,6 +301,7 @@ def _generic(props: Mapping[str, object]) -> Style:
 
 _STYLES = {
     "countries": _countries,
+    "water": _water,
     "borders": _borders,
     "regions": _regions,
     "regions_legacy": _regions_legacy,

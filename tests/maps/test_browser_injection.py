@@ -50,7 +50,8 @@ _DAMAGE = """() => ({
     overlays: [...document.querySelectorAll('div')].filter(d =>
         getComputedStyle(d).position === 'fixed' && d.offsetWidth > 500).length,
     foreignElements: document.querySelectorAll(
-        'img, iframe, svg animate, details:not(.kzmap-sources-list), ' +
+        'img, iframe, svg animate, ' +
+        'details:not(.kzmap-sources-list):not(.kzmap-legend-box), ' +
         'input:not(.leaflet-control-layers-selector), noscript, math, base, ' +
         'meta[http-equiv=refresh], style:not(head style)'
     ).length,

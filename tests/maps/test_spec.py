@@ -145,6 +145,7 @@ def test_basemap_is_drawn_under_the_layers(user_file: Path) -> None:
     m = build(Spec(layers=(LayerSpec(path=user_file),)))
     assert [layer.key for layer in page_state(m).layers] == [
         "countries",
+        "water",
         "borders",
         "file:incidents",
     ]
@@ -154,21 +155,20 @@ def test_country_focus_fits_that_country(user_file: Path) -> None:
     spec = Spec(layers=(LayerSpec(path=user_file),), focus=Focus("country", code="KG"))
     page = map_to_html(build(spec))
     # Kyrgyzstan spans about 69-80 E, 39-43 N (+8 % margin)
-    assert "fitBounds" in page
-    assert "[[38." in page
+    # the page script fits these bounds once its panels are laid out
+    assert "L.kzmap.layout(map, {bounds: [[38." in page
 
 
 def test_region_focus_fits_the_region(user_file: Path) -> None:
-    import folium
-
     from kzmap.layers import load
+    from kzmap.maps.page import page_state
 
     spec = Spec(
         layers=(LayerSpec(path=user_file),), focus=Focus("region", code="KZ-19")
     )
     m = build(spec)
-    (fit,) = [c for c in m._children.values() if isinstance(c, folium.map.FitBounds)]
-    (south, west), (north, east) = fit.bounds
+    # the page script fits the view to these bounds (maps/js/layout.js)
+    south, west, north, east = page_state(m).bounds
     rw, rs, re_, rn = load("regions").set_index("id").loc[["KZ-19"]].total_bounds
     # the view holds the region, with a small margin
     assert south <= rs < rn <= north

@@ -9,10 +9,12 @@ import pytest
 
 from kzmap.maps import i18n
 from kzmap.maps.style import (
+    BASEMAP_COLOURS,
     FALLBACK_COLOUR,
-    LAND,
+    LINE_COLOURS,
     MARKET_COLOURS,
     USER_COLOUR,
+    contrast_ratio,
     layer_style,
     market_colour,
     validate_style,
@@ -47,14 +49,35 @@ def _views(colour: str) -> dict[str, np.ndarray]:
 
 
 def test_palette_stays_distinct_under_colour_blindness() -> None:
-    colours = [*MARKET_COLOURS.values(), FALLBACK_COLOUR, USER_COLOUR, LAND]
+    colours = [*MARKET_COLOURS.values(), FALLBACK_COLOUR, USER_COLOUR, *BASEMAP_COLOURS]
     views = {c: _views(c) for c in colours}
     worst = min(
         (float(np.linalg.norm(views[a][k] - views[b][k])), a, b, k)
         for a, b in itertools.combinations(colours, 2)
+        if not {a, b} <= set(BASEMAP_COLOURS)  # land tints are meant to be close
         for k in views[a]
     )
     assert worst[0] >= 9.0, worst
+
+
+def test_every_line_and_fill_colour_stands_out_from_the_basemap() -> None:
+    # WCAG 2's 3:1 for graphical objects, against every land tint and the sea.
+    colours = {*MARKET_COLOURS.values(), *LINE_COLOURS}
+    worst = min(
+        (contrast_ratio(c, base), c, base) for c in colours for base in BASEMAP_COLOURS
+    )
+    assert worst[0] >= 3.0, worst
+    # The lime of the old fuel corridors (1.3:1 on the context land) would fail.
+    assert min(contrast_ratio("#BBCC33", b) for b in BASEMAP_COLOURS) < 3.0
+
+
+def test_layer_styles_use_only_checked_colours() -> None:
+    checked = {c.lower() for c in (*MARKET_COLOURS.values(), *LINE_COLOURS)}
+    for layer in ("regions", "regions_legacy", "borders", "crossings", "cities"):
+        assert str(layer_style(layer, {})["color"]).lower() in checked | {"#ffffff"}
+    kz = layer_style("countries", {"iso_a2": "KZ"})
+    other = layer_style("countries", {"iso_a2": "CN"})
+    assert {kz["color"], other["color"]} <= set(LINE_COLOURS)
 
 
 def test_every_market_has_a_name_in_every_language() -> None:

@@ -1,0 +1,98 @@
+"""Screen layout in Chromium: panels keep off the focus; labels never collide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kzmap.maps import default_map, save_html
+
+pytestmark = pytest.mark.browser
+
+SIZES = [(1400, 900), (800, 600), (390, 844)]
+
+#: Container-pixel boxes of the open controls, the focus bounds and the routes.
+_BOXES = """() => {
+  const v = window.kzmapView, map = v.map;
+  const box = b => {
+    const a = map.latLngToContainerPoint(b.getNorthWest());
+    const c = map.latLngToContainerPoint(b.getSouthEast());
+    return {l: a.x, t: a.y, r: c.x, b: c.y};
+  };
+  return {
+    controls: L.kzmap.controlRects(map),
+    focus: box(L.latLngBounds(v.bounds)),
+    routes: box(v.layers.routes.getBounds()),
+    size: [map.getSize().x, map.getSize().y],
+    layersOpen: document.querySelector('.leaflet-control-layers-expanded') !== null,
+  };
+}"""
+
+_LABELS = """() => Array.from(document.querySelectorAll(
+    '.leaflet-tooltip.kzmap-label, .leaflet-tooltip.kzmap-place'))
+  .filter(e => getComputedStyle(e).visibility !== 'hidden')
+  .map(e => { const r = e.getBoundingClientRect();
+              return [r.left, r.top, r.right, r.bottom, e.textContent]; })"""
+
+
+def _meets(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["l"] < b["r"] and b["l"] < a["r"] and a["t"] < b["b"] and b["t"] < a["b"]
+
+
+@pytest.fixture(scope="module")
+def default_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("layout") / "default.html"
+    return save_html(default_map(), path)
+
+
+def _open(open_offline, path: Path, width: int, height: int):
+    page, report = open_offline(path, width=width, height=height)
+    page.wait_for_function("() => document.body.classList.contains('kzmap-ready')")
+    page.wait_for_timeout(100)  # the label pass runs just after the last move
+    return page, report
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_no_panel_covers_the_focus(open_offline, default_page, width, height) -> None:
+    page, report = _open(open_offline, default_page, width, height)
+    boxes = page.evaluate(_BOXES)
+    assert boxes["controls"], "the page has no controls to keep clear of"
+    # the routes lie inside the focus, which lies inside the map...
+    focus, routes = boxes["focus"], boxes["routes"]
+    assert focus["l"] <= routes["l"]
+    assert routes["r"] <= focus["r"]
+    assert focus["t"] <= routes["t"]
+    assert routes["b"] <= focus["b"]
+    assert min(focus["l"], focus["t"]) >= 0
+    assert focus["r"] <= boxes["size"][0]
+    assert focus["b"] <= boxes["size"][1]
+    # ... and no open control (title, legend, sources, layers, zoom, scale) meets it
+    clashes = [c for c in boxes["controls"] if _meets(c, focus)]
+    assert clashes == [], (focus, clashes)
+    # the layer list is open only on a wide screen
+    assert boxes["layersOpen"] is (width >= 1200)
+    assert report.page_errors == []
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES)
+def test_no_two_labels_overlap(open_offline, default_page, width, height) -> None:
+    page, _ = _open(open_offline, default_page, width, height)
+    labels = page.evaluate(_LABELS)
+    assert len(labels) >= 5
+    for n, a in enumerate(labels):
+        for b in labels[n + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
+    shown = {label[4] for label in labels}
+    assert "Astana" in shown  # the capital is never the one dropped
+
+
+def test_small_screen_panels_open_on_demand(open_offline, default_page) -> None:
+    page, _ = _open(open_offline, default_page, 390, 844)
+    assert page.locator("details.kzmap-legend-box").evaluate("d => d.open") is False
+    assert page.locator("details.kzmap-sources-list").evaluate("d => d.open") is False
+    page.locator("details.kzmap-legend-box > summary").click()
+    assert page.locator("#kzmap-legend li:visible").count() > 3
+    page.locator(".leaflet-control-layers-toggle").click()
+    assert page.locator(".leaflet-control-layers-list").is_visible()
