@@ -2,6 +2,8 @@
 
 from kzmap.layers.catalog import LayerInfo, available_layers, catalog, layer_info, load
 from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
+from kzmap.layers.geocode import geocode, geocode_summary
+from kzmap.layers.geocode_data import load_gazetteer
 from kzmap.layers.join import DEFAULT_REGIONS, points_to_regions
 from kzmap.layers.markets import MARKETS, is_market
 
@@ -11,10 +13,13 @@ __all__ = [
     "LayerInfo",
     "available_layers",
     "catalog",
+    "geocode",
+    "geocode_summary",
     "is_market",
     "layer_info",
     "legacy_to_current",
     "load",
     "load_crosswalk",
+    "load_gazetteer",
     "points_to_regions",
 ]
