@@ -4,13 +4,14 @@ from kzmap.layers.catalog import LayerInfo, available_layers, catalog, layer_inf
 from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
 from kzmap.layers.geocode import geocode, geocode_summary
 from kzmap.layers.geocode_data import load_gazetteer
-from kzmap.layers.join import DEFAULT_REGIONS, points_to_regions
+from kzmap.layers.join import DEFAULT_REGIONS, RegionCounts, points_to_regions
 from kzmap.layers.markets import MARKETS, is_market
 
 __all__ = [
     "DEFAULT_REGIONS",
     "MARKETS",
     "LayerInfo",
+    "RegionCounts",
     "available_layers",
     "catalog",
     "geocode",
