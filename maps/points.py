@@ -13,7 +13,6 @@ from jinja2 import Template
 
 from kzmap.geo.errors import DataError, UsageError
 from kzmap.maps._points_data import NO_DAY, UNDATED, Payload, day_intervals
-from kzmap.maps._points_precision import approximate_mask, with_location_note
 from kzmap.maps._points_frame import (
     CATEGORY_COLORS,
     OTHER_COLOR,
@@ -22,6 +21,7 @@ from kzmap.maps._points_frame import (
     field_labels,
     listed,
 )
+from kzmap.maps._points_precision import approximate_mask, with_location_note
 from kzmap.maps.compact import DataBlock
 from kzmap.maps.escape import safe_text
 from kzmap.maps.offline import require_asset
