@@ -186,7 +186,8 @@ def test_districts_are_in_the_gazetteer_when_the_layer_ships() -> None:
 def test_ambiguous_names_list_their_candidates_and_get_no_point() -> None:
     row = _one("Aral")
     assert row["geocode_status"] == "ambiguous"
-    assert math.isnan(row["lon"]) and math.isnan(row["lat"])
+    assert math.isnan(row["lon"])
+    assert math.isnan(row["lat"])
     assert "city-aral" in row["geocode_match"]
     assert ", CN," in row["geocode_match"]
 

@@ -69,7 +69,8 @@ def test_missing_column_lists_the_columns(tmp_path, records, capsys) -> None:
     out = tmp_path / "out.csv"
     assert main(["geocode", str(records), "--column", "town", "-o", str(out)]) == 2
     err = capsys.readouterr().err
-    assert "'town'" in err and "'name', 'place', 'qty'" in err
+    assert "'town'" in err
+    assert "'name', 'place', 'qty'" in err
     assert not out.exists()
 
 

@@ -407,5 +407,5 @@ def test_approximate_geocoded_points_are_flagged_and_explained() -> None:
 
 
 def test_frames_without_geocode_precision_have_no_rings() -> None:
-    header, arrays = decode(add_points(empty_map(), incidents(10)))
+    _, arrays = decode(add_points(empty_map(), incidents(10)))
     assert "approx" not in arrays
