@@ -69,22 +69,21 @@ def _covers(index: GazetteerIndex, fine: int, coarse: int) -> bool:
     same main name (the unit is named after its town); a crossing gives way
     to the town it is named after.
     """
-    t = index.table
-    kind = t.at[coarse, "kind"]
+    kind = index.kind[coarse]
     if kind == "crossing":
-        return bool(t.at[fine, "kind"] == "town") and (
+        return bool(index.kind[fine] == "town") and (
             _km(index, fine, coarse) <= _NEAR_KM
         )
-    if _RANK[t.at[fine, "precision"]] >= _RANK[t.at[coarse, "precision"]]:
+    if _RANK[index.precision[fine]] >= _RANK[index.precision[coarse]]:
         return False
-    if _primary(t.at[fine, "name"]) != _primary(t.at[coarse, "name"]):
+    if _primary(index.name[fine]) != _primary(index.name[coarse]):
         return False  # Taraz was once Zhambyl; Zhambyl region is not named after it
     if kind in ("region", "city"):
-        return bool(t.at[fine, "region_id"] == t.at[coarse, "id"])
+        return bool(index.region_id[fine] == index.id[coarse])
     if kind == "district":
-        same = t.at[fine, "region_id"] == t.at[coarse, "region_id"]
+        same = index.region_id[fine] == index.region_id[coarse]
         return bool(same) and _km(index, fine, coarse) <= _NEAR_KM
-    return kind == "country" and bool(t.at[fine, "country"] == t.at[coarse, "id"])
+    return kind == "country" and bool(index.country[fine] == index.id[coarse])
 
 
 def _drop_nested(index: GazetteerIndex, rows: list[int]) -> list[int]:
@@ -92,29 +91,27 @@ def _drop_nested(index: GazetteerIndex, rows: list[int]) -> list[int]:
 
 
 def _best(index: GazetteerIndex, rows: list[int]) -> int:
-    t = index.table
     return min(
         rows,
         key=lambda r: (
-            str(t.at[r, "id"]).startswith("gn-"),
-            _RANK[t.at[r, "precision"]],
-            -(0 if pd.isna(t.at[r, "population"]) else int(t.at[r, "population"])),
+            str(index.id[r]).startswith("gn-"),
+            _RANK[index.precision[r]],
+            -index.population[r],
         ),
     )
 
 
 def _describe(index: GazetteerIndex, row: int) -> str:
-    t = index.table
-    where = t.at[row, "region_id"]
-    where = t.at[row, "country"] if pd.isna(where) else where
-    return f"{t.at[row, 'name']} ({t.at[row, 'kind']}, {where}, {t.at[row, 'id']})"
+    where = index.region_id[row]
+    where = index.country[row] if where is None else where
+    return f"{index.name[row]} ({index.kind[row]}, {where}, {index.id[row]})"
 
 
 def _resolve(
     index: GazetteerIndex, rows: list[int], hint: str | None, score: float
 ) -> _Answer:
     """Pick one place among same-named candidates, or report them as ambiguous."""
-    kinds = index.table["kind"]
+    kinds = index.kind
     if hint is not None:
         preferred = [r for r in rows if kinds[r] in _KINDS_FOR[hint]]
         rows = preferred or rows
@@ -122,16 +119,16 @@ def _resolve(
     if hint is None and countries:  # "Kazakhstan" is the country, not a village
         rows = countries
     rows = _drop_nested(index, rows)
-    first, country = rows[0], index.table["country"]
+    first, country = rows[0], index.country
     if all(
         country[r] == country[first] and _km(index, first, r) <= _SAME_PLACE_KM
         for r in rows
     ):
         row = _best(index, rows)
-        precision = index.table.at[row, "precision"]
+        precision = index.precision[row]
         if hint in ("district", "region") and _RANK[hint] > _RANK[precision]:
             precision = hint  # "X district" answered by its town: district-level
-        return _Answer("matched", index.table.at[row, "name"], row, precision, score)
+        return _Answer("matched", index.name[row], row, precision, score)
     names = "; ".join(_describe(index, r) for r in rows[:6])
     more = f"; and {len(rows) - 6} more" if len(rows) > 6 else ""
     return _Answer("ambiguous", f"candidates: {names}{more}", score=score)
@@ -161,17 +158,16 @@ def _candidates(
 
 
 def _place_filter(index: GazetteerIndex, code: str) -> Callable[[int], bool]:
-    t = index.table
-    return lambda r: code in (t.at[r, "country"], t.at[r, "region_id"], t.at[r, "id"])
+    return lambda r: code in (index.country[r], index.region_id[r], index.id[r])
 
 
 def _hint_code(index: GazetteerIndex, text: str) -> str | None:
     """Return the ISO code a region or country name (``"Turkistan"``) stands for."""
     key, _ = split_qualifier(text)
     codes = {
-        str(index.table.at[r, "id"])
+        str(index.id[r])
         for r in index.exact.get(key, ())
-        if index.table.at[r, "kind"] in ("region", "city", "country")
+        if index.kind[r] in ("region", "city", "country")
     }
     return codes.pop() if len(codes) == 1 else None
 
@@ -233,11 +229,11 @@ def _filters(
     index: GazetteerIndex, country: str | None, within: str | None
 ) -> list[Callable[[int], bool]]:
     filters = []
-    countries = set(index.table["country"])
+    known = set(index.country) | set(index.id)
     for name, value in (("country", country), ("within", within)):
         if value is None:
             continue
-        code = value if value in countries or value in set(index.table["id"]) else None
+        code = value if value in known else None
         code = code or _hint_code(index, value)
         if code is None:
             msg = (

@@ -74,6 +74,9 @@ class GazetteerIndex:
         ``"region"``).
     lon, lat
         The table's coordinates as arrays (EPSG:4326).
+    id, name, kind, precision, country, region_id, population
+        The table's columns as tuples (missing region: None; population: 0),
+        for fast lookups one row at a time.
     """
 
     table: pd.DataFrame
@@ -83,6 +86,13 @@ class GazetteerIndex:
     qualified: dict[tuple[str, int], frozenset[str | None]]
     lon: np.ndarray
     lat: np.ndarray
+    id: tuple[str, ...]
+    name: tuple[str, ...]
+    kind: tuple[str, ...]
+    precision: tuple[str, ...]
+    country: tuple[str, ...]
+    region_id: tuple[str | None, ...]
+    population: tuple[int, ...]
 
 
 def _add(index: dict[str, list[int]], key: str, row: int) -> None:
@@ -113,4 +123,12 @@ def gazetteer_index() -> GazetteerIndex:
         qualified={k: frozenset(v) for k, v in qualified.items()},
         lon=table["lon"].to_numpy(dtype=float),
         lat=table["lat"].to_numpy(dtype=float),
+        **{c: _strings(table[c]) for c in ("id", "name", "kind", "precision")},
+        country=_strings(table["country"]),
+        region_id=tuple(None if pd.isna(v) else str(v) for v in table["region_id"]),
+        population=tuple(int(v) for v in table["population"].fillna(0)),
     )
+
+
+def _strings(column: pd.Series) -> tuple[str, ...]:
+    return tuple(str(v) for v in column)
