@@ -326,8 +326,9 @@ def geocode(
     ):
         out[name] = np.array([getattr(a, field) for a in answers], dtype=object)[codes]
     out["geocode_score"] = out["geocode_score"].astype(float)
-    ids = index.table["id"].to_numpy(dtype=object)
-    out["geocode_id"] = np.where(found, ids[rows], None)
+    ids = np.array(index.id, dtype=object)[rows]
+    ids[~found] = None
+    out["geocode_id"] = ids
     return out
 
 

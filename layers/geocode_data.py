@@ -17,11 +17,11 @@ if TYPE_CHECKING:
 __all__ = ["GazetteerIndex", "gazetteer_index", "load_gazetteer"]
 
 _FILE = "gazetteer.csv"
-_DTYPES = {
-    "id": str, "name": str, "kind": str, "precision": str, "country": str,
-    "region_id": str, "lon": float, "lat": float, "population": "Int64",
-    "names": str, "source": str, "source_url": str, "date": str,
-    "confidence": str,
+_TEXT = ("id", "name", "kind", "precision", "country", "region_id", "names",
+         "source", "source_url", "date", "confidence")  # fmt: skip
+_DTYPES: dict[str, str] = {
+    **dict.fromkeys(_TEXT, "str"), "lon": "float64", "lat": "float64",
+    "population": "Int64",
 }  # fmt: skip
 
 

@@ -39,6 +39,7 @@ def _read_table(path: Path) -> pd.DataFrame:
 
 def _run(args: argparse.Namespace) -> int:
     import geopandas as gpd  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
 
     from kzmap.geo.errors import UsageError  # noqa: PLC0415
     from kzmap.geo.tables import write_table  # noqa: PLC0415
@@ -58,13 +59,10 @@ def _run(args: argparse.Namespace) -> int:
         min_score=args.min_score,
     )
     if suffix in (".gpkg", ".geojson"):
-        found = result["lon"].notna()
-        points = gpd.points_from_xy(result["lon"], result["lat"])
-        result = gpd.GeoDataFrame(
-            result,
-            geometry=[p if f else None for p, f in zip(points, found, strict=True)],
-            crs=4326,
-        )
+        shapes = np.array(gpd.points_from_xy(result["lon"], result["lat"]))
+        shapes[result["lon"].isna().to_numpy()] = None  # not geocoded: no point
+        geometry = gpd.GeoSeries(shapes, index=result.index, crs=4326)
+        result = gpd.GeoDataFrame(result, geometry=geometry)
     print(geocode_summary(result, column=args.column, limit=args.list), file=sys.stderr)
     print(write_table(result, args.output, inputs=[args.file]))
     return 0
