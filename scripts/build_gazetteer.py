@@ -149,9 +149,9 @@ def own_layers(folder: Path) -> list[dict]:
             # Astana, Almaty and Shymkent are region-level cities: kind "city"
             rows.append(
                 _row(
-                    r.get("kind", kind),
+                    r.get("kind", kind) if kind == "region" else kind,
                     kind,
-                    [r["name_en"], r["name_ru"], r["name_kk"]],
+                    [r.get("name_en"), r.get("name_ru"), r.get("name_kk")],
                     id=r["id"],
                     name=r["name_en"],
                     country="KZ",
