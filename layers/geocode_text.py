@@ -43,7 +43,8 @@ _QUALIFIERS = {
     ),
     "point": (
         "checkpoint", "kpp", "crossing", "post", "border crossing",
-        "punkt propuska", "ptp", "otkizu punkti", "customs post",
+        "punkt propuska", "ptp", "otkizu punkti", "customs post", "beket",
+        "beketi", "tamozhennyy", "tamozhnya", "kedendik",
     ),
 }  # fmt: skip
 _WORD_KIND = {w: kind for kind, words in _QUALIFIERS.items() for w in words}

@@ -57,6 +57,8 @@ def test_folding_makes_spellings_one_key(a: str, b: str) -> None:
         ("the West Kazakhstan region", "westkazakhstan", "region"),
         ("КПП Кордай", "korday", "point"),
         ("Korday checkpoint", "korday", "point"),
+        ("Қордай бекеті", "korday", "point"),
+        ("таможенный пост Кордай", "korday", "point"),
         ("Aul", "aul", None),  # a qualifier word alone is a name
     ],
 )
