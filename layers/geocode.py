@@ -175,7 +175,7 @@ def _hint_code(index: GazetteerIndex, text: str) -> str | None:
 def _answer(
     index: GazetteerIndex,
     text: object,
-    filters: Sequence[Callable[[int], bool]],
+    filters: Sequence[tuple[Callable[[int], bool], bool]],
     min_score: float,
 ) -> _Answer:
     """Geocode one cell value."""
@@ -194,10 +194,11 @@ def _answer(
     rows = alike or rows
     if not rows:
         return _Answer("unmatched", "no gazetteer name matches")
-    for keep in filters:
-        rows = [r for r in rows if keep(r)]
+    for keep, hard in filters:  # country: a constraint; within: a preference
+        inside = [r for r in rows if keep(r)]
+        rows = inside if hard else inside or rows
     if not rows:
-        return _Answer("unmatched", "no match inside the country/within hint")
+        return _Answer("unmatched", "no match inside the country")
     for part in parts[1:]:  # "Saryagash district, Turkistan region"
         code = _hint_code(index, part)
         inside = [r for r in rows if code and _place_filter(index, code)(r)]
@@ -227,7 +228,7 @@ def _require_column(frame: pd.DataFrame, column: str) -> pd.Series:
 
 def _filters(
     index: GazetteerIndex, country: str | None, within: str | None
-) -> list[Callable[[int], bool]]:
+) -> list[tuple[Callable[[int], bool], bool]]:
     filters = []
     known = set(index.country) | set(index.id)
     for name, value in (("country", country), ("within", within)):
@@ -241,7 +242,7 @@ def _filters(
                 f"3166-2 region code (KZ-55, ...) or a region or country name."
             )
             raise UsageError(msg)
-        filters.append(_place_filter(index, code))
+        filters.append((_place_filter(index, code), name == "country"))
     return filters
 
 
@@ -275,7 +276,9 @@ def geocode(
         None: any country of the gazetteer.
     within
         A hint that settles ambiguous names: a country code, an ISO 3166-2
-        region code (``"KZ-43"``) or a region name; None: no hint.
+        region code (``"KZ-43"``) or a region name. Candidates inside it are
+        preferred; a name with no candidate inside keeps its other matches.
+        None: no hint.
     min_score
         Lowest fuzzy-match score (0-100) accepted for a misspelt name.
 

@@ -199,6 +199,11 @@ def test_within_hint_settles_an_ambiguous_name(hint: str) -> None:
     assert _one("Aral", within=hint)["geocode_id"] == "city-aral"
 
 
+def test_within_is_a_preference_not_a_filter() -> None:
+    # Shymkent has no candidate in Kyzylorda region: it keeps its match
+    assert _one("Shymkent", within="KZ-43")["geocode_id"] == "city-shymkent"
+
+
 def test_country_filter_drops_other_countries() -> None:
     assert _one("Aral", country="KZ")["geocode_id"] == "city-aral"
     assert _one("Shymkent", country="KG")["geocode_status"] == "unmatched"
