@@ -24,6 +24,7 @@ from kzmap.maps._points_frame import (
 from kzmap.maps._points_precision import approximate_mask, with_location_note
 from kzmap.maps.compact import DataBlock
 from kzmap.maps.escape import safe_text
+from kzmap.maps.i18n import message
 from kzmap.maps.offline import require_asset
 
 if TYPE_CHECKING:
@@ -276,6 +277,8 @@ def add_points(
     )
     if approximate is not None:
         payload.add_array("approx", approximate[order].astype(np.uint32))
+        if approximate.any():
+            payload.header["approx"] = safe_text(message("geocode.legend", lang))
     layer = PointsLayer(
         payload, rows, order, name=name, show=show, cluster=cluster, radius=radius
     )

@@ -606,6 +606,10 @@
               header.color.colors[row[1]] + '"></span>' + row[0] +
               ' <span class="kzmap-legend-count">' + row[2] + '</span></div>';
           });
+          if (header.approx) {
+            html += '<div class="kzmap-legend-row"><span class="kzmap-swatch" style="background:#fff;' +
+              'border:2px dashed #555;box-sizing:border-box"></span>' + header.approx + '</div>';
+          }
           div.innerHTML = html; // every piece was escaped in Python
           L.DomEvent.disableClickPropagation(div);
           return div;

@@ -404,6 +404,7 @@ def test_approximate_geocoded_points_are_flagged_and_explained() -> None:
     }
     assert notes[places[0]].startswith("приблизительно")
     assert notes[places[1]] == notes[places[2]] == ""
+    assert header["approx"].startswith("приблизительное местоположение")
 
 
 def test_frames_without_geocode_precision_have_no_rings() -> None:
