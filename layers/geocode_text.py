@@ -50,7 +50,8 @@ _QUALIFIERS = {
 _WORD_KIND = {w: kind for kind, words in _QUALIFIERS.items() for w in words}
 _MULTI = sorted((w for w in _WORD_KIND if " " in w), key=len, reverse=True)
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
-_ADJECTIVE = re.compile(r"(sk|tsk)(aya|oy|uyu|ogo|om)$")
+# Russian adjectives of units: Сарыагашский район, Павлодарской области
+_ADJECTIVE = re.compile(r"(?<=[a-z]{3})sk(iy|aya|oy|uyu|ogo|om|ikh|ie|oe)$")
 _LEADING = ("the", "in", "near", "v", "vo")
 # Loose spelling: the usual Latin variants of one Cyrillic letter.
 _LOOSE = (("dzh", "zh"), ("kh", "h"), ("j", "zh"), ("q", "k"), ("y", "i"),
@@ -104,8 +105,8 @@ def split_qualifier(text: str) -> tuple[str, str | None]:
             kind = kind or _WORD_KIND[word]
             continue
         kept.append(word)
-    if kind == "region":  # Алматинская (область) -> almatinskaya, any case
-        kept = [_ADJECTIVE.sub(r"\1aya", w) for w in kept]
+    if kind in ("region", "district"):  # Сарыагашский район -> saryagash
+        kept = [_ADJECTIVE.sub("", w) for w in kept]
     return "".join(kept), kind
 
 
