@@ -51,10 +51,15 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+_WATER = {"sea", "more", "lake", "ozero", "море", "озеро"}
+
+
 def _script_ok(name: str) -> bool:
-    """Keep Latin and Cyrillic names; drop codes and lower-case romanisations."""
+    """Keep Latin and Cyrillic names; drop codes, romanisations and water bodies."""
     letters = [c for c in name if c.isalpha()]
     if not letters or name.islower() or (name.isupper() and len(name) <= 3):
+        return False
+    if _WATER & set(name.casefold().split()):  # "Aral Sea" is not the town
         return False
     return all(ord(c) < 0x250 or 0x400 <= ord(c) < 0x530 for c in letters)
 
