@@ -13,20 +13,26 @@ if TYPE_CHECKING:
         load,
     )
     from kzmap.layers.crosswalk import legacy_to_current, load_crosswalk
-    from kzmap.layers.join import DEFAULT_REGIONS, points_to_regions
+    from kzmap.layers.geocode import geocode, geocode_summary
+    from kzmap.layers.geocode_data import load_gazetteer
+    from kzmap.layers.join import DEFAULT_REGIONS, RegionCounts, points_to_regions
     from kzmap.layers.markets import MARKETS, is_market
 
 __all__ = [
     "DEFAULT_REGIONS",
     "MARKETS",
     "LayerInfo",
+    "RegionCounts",
     "available_layers",
     "catalog",
+    "geocode",
+    "geocode_summary",
     "is_market",
     "layer_info",
     "legacy_to_current",
     "load",
     "load_crosswalk",
+    "load_gazetteer",
     "points_to_regions",
 ]
 
@@ -44,8 +50,14 @@ lazy_package(
             "legacy_to_current",
             "load_crosswalk",
         ),
+        "kzmap.layers.geocode": (
+            "geocode",
+            "geocode_summary",
+        ),
+        "kzmap.layers.geocode_data": ("load_gazetteer",),
         "kzmap.layers.join": (
             "DEFAULT_REGIONS",
+            "RegionCounts",
             "points_to_regions",
         ),
         "kzmap.layers.markets": (

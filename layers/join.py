@@ -2,25 +2,78 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import pandas as pd
 
 from kzmap.geo.aggregate import Aggregation, aggregate_points
+from kzmap.geo.errors import UsageError
 from kzmap.geo.join import PolygonIndex
 from kzmap.layers.catalog import load
+from kzmap.layers.geocode_text import PRECISIONS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     import geopandas as gpd
-    import pandas as pd
     from numpy.typing import ArrayLike
 
     from kzmap.geo.join import Engine
 
-__all__ = ["DEFAULT_REGIONS", "points_to_regions"]
+__all__ = ["DEFAULT_REGIONS", "RegionCounts", "points_to_regions"]
 
 #: The packaged layer `points_to_regions` uses when no regions are given.
 DEFAULT_REGIONS = "regions"
+#: Column of geocoded records naming their precision (see `kzmap.layers.geocode`).
+PRECISION_COLUMN = "geocode_precision"
+
+
+@dataclass(frozen=True)
+class RegionCounts(Aggregation):
+    """
+    An `Aggregation` that also reports records too coarse for the polygons.
+
+    Attributes
+    ----------
+    coarse_count
+        Geocoded records whose precision is coarser than the polygons (a
+        region-level record against districts, a country-level record against
+        regions): not counted in any polygon.
+    coarse_index
+        Their labels in the input's index.
+    level
+        ``"region"`` or ``"district"``: the level the polygons were taken as.
+    """
+
+    coarse_count: int = 0
+    coarse_index: pd.Index = field(default_factory=lambda: pd.Index([]))
+    level: str = "region"
+
+
+def _polygon_level(columns: pd.DataFrame) -> Literal["region", "district"]:
+    """Districts when every polygon's ``kind`` (or ``level``) says so."""
+    for name in ("kind", "level"):
+        if name in columns.columns:
+            kinds = set(columns[name].dropna().astype(str).str.lower())
+            if kinds == {"district"}:
+                return "district"
+    return "region"
+
+
+def _split_coarse(points: pd.DataFrame, level: str) -> tuple[pd.DataFrame, pd.Index]:
+    """Set aside records whose ``geocode_precision`` is coarser than `level`."""
+    rank = {p: i for i, p in enumerate(PRECISIONS)}
+    values = points[PRECISION_COLUMN]
+    unknown = set(values.dropna()) - set(rank)
+    if unknown:
+        msg = (
+            f"{PRECISION_COLUMN!r} holds {sorted(map(str, unknown))!r}; "
+            f"expected one of {', '.join(PRECISIONS)} (or empty)."
+        )
+        raise UsageError(msg)
+    coarse = values.map(rank).fillna(-1).to_numpy() > rank[level]
+    return points[~coarse], points.index[coarse]
 
 
 def points_to_regions(
@@ -34,7 +87,8 @@ def points_to_regions(
     sum: str | None = None,  # noqa: A002 (the agreed keyword)
     engine: Engine = "auto",
     progress: Callable[[int], None] | None = None,
-) -> Aggregation:
+    level: Literal["region", "district"] | None = None,
+) -> RegionCounts:
     """
     Count points (and sum a column) per region and, optionally, per category.
 
@@ -58,14 +112,22 @@ def points_to_regions(
         ``"auto"``, ``"grid"`` or ``"scan"``: same answers, different speed.
     progress
         Called with the number of points labelled so far; None: silent.
+    level
+        ``"region"`` or ``"district"``: what the polygons are, for geocoded
+        points; None: districts if every polygon's ``kind`` is
+        ``"district"``, else regions.
 
     Returns
     -------
-    kzmap.geo.Aggregation
+    RegionCounts
         ``table`` (one row per region and category, zero rows included, with
         ``name_en`` when the regions have it) and the points outside every
         region (``outside_count``, ``outside_index``). A point on a border
-        between two regions counts once, for the smaller ``id``.
+        between two regions counts once, for the smaller ``id``. When
+        `points` has a ``geocode_precision`` column (`kzmap.layers.geocode`),
+        records coarser than `level` are not counted anywhere but reported
+        (``coarse_count``, ``coarse_index``): a region-level record is never
+        put in the district its representative point falls in.
 
     Raises
     ------
@@ -82,7 +144,14 @@ def points_to_regions(
         else regions.columns
     )
     keep = ("name_en",) if "name_en" in columns and key != "name_en" else ()
-    return aggregate_points(
+    attributes = regions.attributes if isinstance(regions, PolygonIndex) else regions
+    level = level or _polygon_level(attributes)
+    coarse = pd.Index([])
+    total = None
+    if points is not None and PRECISION_COLUMN in points.columns:
+        total = len(points)
+        points, coarse = _split_coarse(points, level)
+    result = aggregate_points(
         points,
         polygons=regions,
         lon=lon,
@@ -93,4 +162,13 @@ def points_to_regions(
         keep=keep,
         engine=engine,
         progress=progress,
+    )
+    return RegionCounts(
+        table=result.table,
+        outside_count=result.outside_count,
+        outside_index=result.outside_index,
+        total=result.total if total is None else total,
+        coarse_count=len(coarse),
+        coarse_index=coarse,
+        level=level,
     )

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from kzmap.geo.errors import KzmapError, KzmapWarning, LayerNotFoundError, UsageError
 from kzmap.maps import (
     _cli_args,
+    _cli_geocode,
     _cli_join,
     _cli_layers,
     _cli_render,
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
 __all__ = ["build_parser", "main"]
 
 #: Modules that each add subcommands through ``register(subparsers)``.
-_COMMAND_MODULES = (_cli_layers, _cli_render, _cli_routes, _cli_validate, _cli_join)
+_COMMAND_MODULES = (
+    _cli_layers, _cli_render, _cli_routes, _cli_validate, _cli_join, _cli_geocode
+)  # fmt: skip
 
 
 class _Version(argparse.Action):

@@ -21,8 +21,10 @@ from kzmap.maps._points_frame import (
     field_labels,
     listed,
 )
+from kzmap.maps._points_precision import approximate_mask, with_location_note
 from kzmap.maps.compact import DataBlock
 from kzmap.maps.escape import safe_text
+from kzmap.maps.i18n import message
 from kzmap.maps.offline import require_asset
 
 if TYPE_CHECKING:
@@ -215,7 +217,10 @@ def add_points(
         ``name_en``, ``name`` or ``id``), in order; a mapping gives
         ``{column: label}``. None shows whichever of ``description`` (without
         a label), `category`, ``date``, ``confidence`` and ``source`` exist;
-        ``source`` is linked to an ``http(s)`` ``source_url``.
+        ``source`` is linked to an ``http(s)`` ``source_url``. A frame from
+        `kzmap.layers.geocode` also gets a "Location" line, and its
+        district-, region- and country-level points are drawn as dashed
+        rings: they stand for an area, not a place.
     lang
         ``"en"``, ``"ru"`` or ``"kk"``: which ``name_*`` column names a point
         and the language of the standard labels.
@@ -264,9 +269,16 @@ def add_points(
         )
         raise UsageError(msg)
     fields = field_labels(rows, popup_fields, category, lang)
+    approximate = approximate_mask(rows)  # geocoded below town level: rings
+    if approximate is not None:
+        rows, fields = with_location_note(rows, fields, lang)
     payload, order = encode_points(
         rows, lon, lat, category=category, fields=fields, lang=lang, name=name
     )
+    if approximate is not None:
+        payload.add_array("approx", approximate[order].astype(np.uint32))
+        if approximate.any():
+            payload.header["approx"] = safe_text(message("geocode.legend", lang))
     layer = PointsLayer(
         payload, rows, order, name=name, show=show, cluster=cluster, radius=radius
     )

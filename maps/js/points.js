@@ -379,7 +379,27 @@
         ctx.fill();
         ctx.stroke();
       }
+      if (this._columns.approx) this._drawApproximate(ctx, singles, colors, r);
       this._buildHitGrid(singles);
+    },
+
+    // Geocoded to a district, region or country only: a dashed ring around a
+    // pale dot, so an area-level record never looks like a located one.
+    _drawApproximate: function (ctx, singles, colors, r) {
+      ctx.save();
+      ctx.setLineDash([3, 2]);
+      ctx.lineWidth = 2;
+      for (var k = 0; k < singles.length; k++) {
+        var i = singles.index[k];
+        if (!this._columns.approx[i]) continue;
+        ctx.beginPath();
+        ctx.arc(singles.x[k], singles.y[k], r * 2.2, 0, 2 * Math.PI);
+        ctx.fillStyle = 'rgba(255,255,255,0.35)';
+        ctx.fill();
+        ctx.strokeStyle = colors[this._colorIndex[i]];
+        ctx.stroke();
+      }
+      ctx.restore();
     },
 
     _drawBubbles: function (ctx, view) {
@@ -586,6 +606,10 @@
               header.color.colors[row[1]] + '"></span>' + row[0] +
               ' <span class="kzmap-legend-count">' + row[2] + '</span></div>';
           });
+          if (header.approx) {
+            html += '<div class="kzmap-legend-row"><span class="kzmap-swatch" style="background:#fff;' +
+              'border:2px dashed #555;box-sizing:border-box"></span>' + header.approx + '</div>';
+          }
           div.innerHTML = html; // every piece was escaped in Python
           L.DomEvent.disableClickPropagation(div);
           return div;

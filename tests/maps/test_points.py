@@ -381,3 +381,32 @@ def test_bubble_click_zooms_in(tmp_path: Path, polygons, open_offline) -> None:
     x, y = _screen(page, 48, 71.1)
     page.mouse.click(x, y)
     page.wait_for_function(f"() => {MAP_JS}.getZoom() > {zoom}", timeout=5_000)
+
+
+# ---- geocoded records ------------------------------------------------------
+
+
+def test_approximate_geocoded_points_are_flagged_and_explained() -> None:
+    from kzmap.layers import geocode
+
+    places = ["West Kazakhstan region", "Chimkent", "Korday checkpoint"]
+    table = geocode(pd.DataFrame({"name_en": places, "place": places}), column="place")
+    frame = gpd.GeoDataFrame(
+        table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs=4326
+    )
+    layer = add_points(empty_map(), frame, lang="ru")
+    header, arrays = decode(layer)
+    flags = {entry(header, arrays, i)["title"]: arrays["approx"][i] for i in range(3)}
+    assert flags == {places[0]: 1, places[1]: 0, places[2]: 0}
+    notes = {
+        entry(header, arrays, i)["title"]: entry(header, arrays, i)["Местоположение"]
+        for i in range(3)
+    }
+    assert notes[places[0]].startswith("приблизительно")
+    assert notes[places[1]] == notes[places[2]] == ""
+    assert header["approx"].startswith("приблизительное местоположение")
+
+
+def test_frames_without_geocode_precision_have_no_rings() -> None:
+    _, arrays = decode(add_points(empty_map(), incidents(10)))
+    assert "approx" not in arrays
