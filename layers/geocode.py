@@ -101,6 +101,9 @@ def _best(index: GazetteerIndex, rows: list[int]) -> int:
     )
 
 
+_UNIT_KINDS = frozenset({"district", "region", "country"})
+
+
 def _describe(index: GazetteerIndex, row: int) -> str:
     where = index.region_id[row]
     where = index.country[row] if where is None else where
@@ -118,6 +121,11 @@ def _resolve(
     countries = [r for r in rows if kinds[r] == "country"]
     if hint is None and countries:  # "Kazakhstan" is the country, not a village
         rows = countries
+    elif hint is None:
+        # A bare name is the place itself: districts are mostly named after a
+        # town (Korday, Tselinograd), and "X district" / "X region" pick the unit.
+        places = [r for r in rows if kinds[r] not in _UNIT_KINDS]
+        rows = places or rows
     rows = _drop_nested(index, rows)
     first, country = rows[0], index.country
     if all(

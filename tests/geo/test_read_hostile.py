@@ -52,9 +52,10 @@ def test_lone_surrogate_names_feature_and_field(write_json, where: str) -> None:
         f'{{"type":"Feature","properties":{{{prop}}},'
         '"geometry":{"type":"Point","coordinates":[71,45]}}]}'
     )
-    field, what = ("name", "value") if where == "value" else ("n\ufffd", "name")
+    field = "name" if where == "value" else "n\ufffd"
     with pytest.raises(
-        ReadError, match=rf"data\.geojson, feature 1, field '{field}': its {what}"
+        ReadError,
+        match=rf"data\.geojson, feature 1, field '{field}': .*lone UTF-16 surrogate",
     ):
         read(write_json(text))
 
