@@ -22,6 +22,7 @@ from kzmap.maps.features import (
     records,
 )
 from kzmap.maps.i18n import layer_title, require_language
+from kzmap.maps.interact import install_pick
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
 from kzmap.maps.popups import popup_html, tooltip_html
 from kzmap.maps.routes import add_routes
@@ -136,6 +137,7 @@ def empty_map(
         tiles_provider=provider[1] if provider else None,
     )
     install_page(m, state)
+    install_pick(m, state)
     return m
 
 
