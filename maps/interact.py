@@ -38,12 +38,13 @@ class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
     """Inlines pick.js and starts it once the page's layers exist."""
 
     def __init__(self, m: folium.Map, state: PageState) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KzmapPick"
         self._map = m
         self._state = state
 
-    def render(self, **kwargs: object) -> None:
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        """Inline pick.js and its style; start it when the page has loaded."""
         figure = self.get_root()
         if isinstance(figure, Figure):
             require_asset(figure, "pick.js")
