@@ -22,6 +22,7 @@ from kzmap.maps.features import (
     records,
 )
 from kzmap.maps.i18n import layer_title, require_language
+from kzmap.maps.inline import KzmapMap
 from kzmap.maps.interact import install_pick
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
 from kzmap.maps.popups import popup_html, tooltip_html
@@ -113,7 +114,7 @@ def empty_map(
     lang = require_language(lang)
     provider = _tile_provider(tiles)
     south, west, north, east = bounds
-    m = folium.Map(
+    m = KzmapMap(
         # folium takes (lat, lon)
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=4,
