@@ -31,6 +31,7 @@ background:none;padding:3px 2px;cursor:pointer;font:inherit;color:inherit;}
 .kzmap-chooser-layer{color:#666;font-size:11px;}
 .kzmap-chooser-layer::before{content:"· ";}
 .kzmap-popup .kzmap-meta{color:#444;margin:3px 0;}
+.kzmap-metric-only .leaflet-control-scale-line:nth-child(2){display:none;}
 </style>"""
 
 
@@ -69,11 +70,19 @@ def _script(m: folium.Map, state: PageState) -> str:
         if layer.key in BACKGROUND_LAYERS
     )
     options = json.dumps({"heading": safe_text(message("pick.heading", state.lang))})
+    units = json.dumps({k: message(f"units.{k}", state.lang) for k in ("m", "km")})
+    metric = (
+        f'  {_js_name(m)}.getContainer().classList.add("kzmap-metric-only");\n'
+        if state.lang != "en"
+        else ""
+    )
     return (
         'document.addEventListener("DOMContentLoaded", function () {\n'
-        f"  var options = {options};\n"
+        f"  var options = {options};\n{metric}"
         f"  options.background = [{background}];\n"
         f"  L.kzmap.pick({_js_name(m)}, options);\n"
+        f"  L.kzmap.units = {units};\n"
+        f"  {_js_name(m)}.fire('moveend');\n"
         "});\n"
     )
 

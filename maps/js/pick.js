@@ -227,6 +227,16 @@
     });
   };
 
+  // The scale bar's units in the page's language (set by the page script).
+  kz.units = kz.units || { m: 'm', km: 'km' };
+  L.Control.Scale.include({
+    _updateMetric: function (maxMeters) {
+      var meters = this._getRoundNum(maxMeters);
+      var label = meters < 1000 ? meters + ' ' + kz.units.m : meters / 1000 + ' ' + kz.units.km;
+      this._updateScale(this._mScale, label, meters / maxMeters);
+    },
+  });
+
   kz.pick = function (map, options) {
     return new kz.Pick(map, options);
   };
