@@ -222,8 +222,8 @@ def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
     m = empty_map(
         tiles=spec.tiles,
         lang=spec.lang,
-        title=spec.title,
-        subtitle=spec.subtitle,
+        title=spec.shown("title"),
+        subtitle=spec.shown("subtitle"),
         bounds=focus_bounds(spec.focus, frames, source=source),
     )
     named = {layer.name for layer in spec.layers}
@@ -331,7 +331,7 @@ def save(
     out_embed = None
     if embed_path:
         fragment = embed_html(
-            page, title=spec.title, width=spec.width, height=spec.height
+            page, title=spec.shown("title"), width=spec.width, height=spec.height
         )
         out_embed = write_text_atomic(embed_path, fragment, inputs=inputs)
     out_png = None

@@ -97,6 +97,20 @@ class Spec:
     png: Path | None = None
     embed: Path | None = None
     source: Path | None = None
+    #: ``title = { en = "...", ru = "..." }`` in the spec: (language, text) pairs.
+    title_translations: tuple[tuple[str, str], ...] = ()
+    subtitle_translations: tuple[tuple[str, str], ...] = ()
+
+    def shown(self, key: Literal["title", "subtitle"]) -> str:
+        """Return the title or subtitle in the spec's language, if translated.
+
+        A title replaced after reading (``kzmap render --title``) is shown as given.
+        """
+        text: str = getattr(self, key)
+        pairs = dict(getattr(self, f"{key}_translations"))
+        if pairs and text == _first(pairs):
+            return str(pairs.get(self.lang, text))
+        return text
 
 
 class _Checker:
@@ -323,10 +337,17 @@ def spec_from_mapping(data: dict[str, object], *, source: Path | None = None) ->
             check.keys(table, allowed, key)
     output = output if isinstance(output, dict) else {}
     size = size if isinstance(size, dict) else {}
+    titles, subtitles = _texts(data, "title", check), _texts(data, "subtitle", check)
     spec = Spec(
         layers=layers,
-        title=check.typed(data, "title", str, "spec", ""),
-        subtitle=check.typed(data, "subtitle", str, "spec", ""),
+        title=_first(dict(titles))
+        if titles
+        else check.typed(data, "title", str, "spec", ""),
+        subtitle=_first(dict(subtitles))
+        if subtitles
+        else check.typed(data, "subtitle", str, "spec", ""),
+        title_translations=titles,
+        subtitle_translations=subtitles,
         lang=cast("Language", check.typed(data, "lang", str, "spec", "en")),
         tiles=cast("Tiles", check.typed(data, "tiles", str, "spec", "none")),
         basemap=check.typed(data, "basemap", bool, "spec", True),
@@ -428,3 +449,26 @@ def find_spec(name_or_path: str | Path) -> Spec:
         f"Shipped specs: {', '.join(shipped_specs())}."
     )
     raise SpecError(msg)
+
+
+def _first(pairs: dict[str, str]) -> str:
+    return pairs.get("en") or next(iter(pairs.values()), "")
+
+
+def _texts(
+    data: dict[str, object], key: str, check: _Checker
+) -> tuple[tuple[str, str], ...]:
+    """Read ``key = { en = "...", ru = "...", kk = "..." }``; () for plain text."""
+    value = data.get(key)
+    if not isinstance(value, dict):
+        return ()
+    pairs = tuple(
+        (str(k), v) for k, v in value.items() if k in LANGUAGES and isinstance(v, str)
+    )
+    if len(pairs) != len(value) or not pairs:
+        check.add(
+            "spec",
+            f"{key!r} as a table needs text for languages among {', '.join(LANGUAGES)},"
+            f" got {value!r}",
+        )
+    return pairs
