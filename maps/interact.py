@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING
 from branca.element import Element, Figure, MacroElement
 
 from kzmap.maps.escape import safe_text
-from kzmap.maps.i18n import message
+from kzmap.maps.i18n import market_label, message
 from kzmap.maps.offline import require_asset
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
     import folium
 
     from kzmap.maps.page import PageState
 
-__all__ = ["BACKGROUND_LAYERS", "install_pick"]
+__all__ = ["BACKGROUND_LAYERS", "FILTER_KEYS", "filter_properties", "install_pick"]
 
 #: Base areas a click lists only when it hits nothing else, so that a region
 #: underneath never hides a line, point or smaller area on top of it.
@@ -31,8 +33,36 @@ background:none;padding:3px 2px;cursor:pointer;font:inherit;color:inherit;}
 .kzmap-chooser-layer{color:#666;font-size:11px;}
 .kzmap-chooser-layer::before{content:"· ";}
 .kzmap-popup .kzmap-meta{color:#444;margin:3px 0;}
+.kzmap-filters{max-width:260px;max-height:45vh;overflow:auto;}
+.kzmap-filters summary{cursor:pointer;font-weight:650;}
+.kzmap-filters fieldset{border:0;margin:3px 0;padding:0;}
+.kzmap-filters legend{font-weight:600;padding:0;}
+.kzmap-filters label{display:block;}
+.kzmap-filter-n{color:#666;}
+.kzmap-filters input[type=number]{width:5em;}
+.kzmap-filtered-out{display:none;}
 .kzmap-metric-only .leaflet-control-scale-line:nth-child(2){display:none;}
 </style>"""
+
+
+#: Feature properties the in-page filters read: market label, confidence, date.
+FILTER_KEYS = ("_kz_m", "_kz_c", "_kz_d")
+_CONFIDENCE = frozenset({"confirmed", "reported", "approximate"})
+
+
+def filter_properties(
+    rows: Sequence[Mapping[str, object]], lang: str
+) -> dict[str, list[str]]:
+    """
+    Return the escaped market label, confidence and ISO date of each row.
+
+    Missing values are ""; a confidence outside the three kzmap values too.
+    """
+    market = [safe_text(market_label(r.get("market"), lang)) for r in rows]
+    confidence = [str(r.get("confidence") or "") for r in rows]
+    confidence = [c if c in _CONFIDENCE else "" for c in confidence]
+    date = [safe_text(r.get("date"))[:10] for r in rows]
+    return dict(zip(FILTER_KEYS, (market, confidence, date), strict=True))
 
 
 class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
@@ -49,6 +79,7 @@ class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
         figure = self.get_root()
         if isinstance(figure, Figure):
             require_asset(figure, "pick.js")
+            require_asset(figure, "filters.js")
             figure.header.add_child(Element(_CSS), name="kzmap_pick_css")
             figure.script.add_child(
                 Element(_script(self._map, self._state)), name="kzmap_pick"
@@ -76,8 +107,21 @@ def _script(m: folium.Map, state: PageState) -> str:
         if state.lang != "en"
         else ""
     )
+    groups = ",".join(
+        f'[{_js_name(layer.element)},"'
+        + (f"kzmap-legend-{n}" if layer.legend and layer.legend.entries else "")
+        + '"]'
+        for n, layer in enumerate(state.layers)
+    )
     return (
         'document.addEventListener("DOMContentLoaded", function () {\n'
+        f"  var filters = {_filter_text(state.lang)};\n"
+        f"  filters.groups = [{groups}];\n"
+        "  (function start() {\n"
+        "    var pending = document.documentElement.dataset.kzPending;\n"
+        "    if (pending && pending !== '0') { setTimeout(start, 50); return; }\n"
+        f"    L.kzmap.filters(filters).addTo({_js_name(m)});\n"
+        "  })();\n"
         f"  var options = {options};\n{metric}"
         f"  options.background = [{background}];\n"
         f"  L.kzmap.pick({_js_name(m)}, options);\n"
@@ -85,6 +129,17 @@ def _script(m: folium.Map, state: PageState) -> str:
         f"  {_js_name(m)}.fire('moveend');\n"
         "});\n"
     )
+
+
+def _filter_text(lang: str) -> str:
+    text: dict[str, object] = {
+        k: safe_text(message(f"filters.{k}", lang))
+        for k in ("title", "market", "confidence", "years", "shown")
+    }
+    text["labels"] = {
+        c: safe_text(message(f"confidence.{c}", lang)) for c in sorted(_CONFIDENCE)
+    }
+    return json.dumps({"text": text})
 
 
 def install_pick(m: folium.Map, state: PageState) -> None:

@@ -23,7 +23,7 @@ from kzmap.maps.features import (
 )
 from kzmap.maps.i18n import layer_title, require_language
 from kzmap.maps.inline import KzmapMap
-from kzmap.maps.interact import install_pick
+from kzmap.maps.interact import filter_properties, install_pick
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
 from kzmap.maps.popups import popup_html, tooltip_html
 from kzmap.maps.routes import add_routes
@@ -218,6 +218,8 @@ def add_layer(
     shown[_TOOLTIP] = [tooltip_html(r, state.lang) for r in rows]
     shown[_POPUP] = [popup_html(r, state.lang, extra_fields=extra) for r in rows]
     shown[_INDEX] = [str(i) for i in range(len(shown))]
+    for key, values in filter_properties(rows, state.lang).items():
+        shown[key] = values
     element = _geojson(shown, styles, safe_text(shown_title), show, labels)
     element.add_to(m)
     state.layers.append(
