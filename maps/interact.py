@@ -58,7 +58,10 @@ def filter_properties(
 
     Missing values are ""; a confidence outside the three kzmap values too.
     """
-    market = [safe_text(market_label(r.get("market"), lang)) for r in rows]
+    market = [
+        safe_text(market_label(m, lang)) if isinstance(m, str) else ""
+        for m in (r.get("market") for r in rows)
+    ]
     confidence = [str(r.get("confidence") or "") for r in rows]
     confidence = [c if c in _CONFIDENCE else "" for c in confidence]
     date = [safe_text(r.get("date"))[:10] for r in rows]
