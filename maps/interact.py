@@ -41,12 +41,18 @@ background:none;padding:3px 2px;cursor:pointer;font:inherit;color:inherit;}
 .kzmap-filter-n{color:#666;}
 .kzmap-filters input[type=number]{width:5em;}
 .kzmap-filtered-out{display:none;}
+.kzmap-search input{width:200px;font:inherit;padding:2px 4px;}
+.kzmap-search ul{list-style:none;margin:2px 0 0;padding:0;max-height:40vh;
+overflow:auto;}
+.kzmap-search button{display:block;width:100%;text-align:left;border:0;
+background:none;padding:2px;cursor:pointer;font:inherit;}
+.kzmap-search button:hover,.kzmap-search button:focus{background:#eef3f8;}
 .kzmap-metric-only .leaflet-control-scale-line:nth-child(2){display:none;}
 </style>"""
 
 
 #: Feature properties the in-page filters read: market label, confidence, date.
-FILTER_KEYS = ("_kz_m", "_kz_c", "_kz_d")
+FILTER_KEYS = ("_kz_m", "_kz_c", "_kz_d", "_kz_s")
 _CONFIDENCE = frozenset({"confirmed", "reported", "approximate"})
 
 
@@ -57,6 +63,7 @@ def filter_properties(
     Return the escaped market label, confidence and ISO date of each row.
 
     Missing values are ""; a confidence outside the three kzmap values too.
+    ``_kz_s`` holds the feature's names in every language, for the search box.
     """
     market = [
         safe_text(market_label(m, lang)) if isinstance(m, str) else ""
@@ -65,7 +72,17 @@ def filter_properties(
     confidence = [str(r.get("confidence") or "") for r in rows]
     confidence = [c if c in _CONFIDENCE else "" for c in confidence]
     date = [safe_text(r.get("date"))[:10] for r in rows]
-    return dict(zip(FILTER_KEYS, (market, confidence, date), strict=True))
+    names = [
+        " | ".join(
+            dict.fromkeys(
+                safe_text(r.get(k))
+                for k in ("name_en", "name_ru", "name_kk", "name", "name_other_side")
+                if safe_text(r.get(k))
+            )
+        )
+        for r in rows
+    ]
+    return dict(zip(FILTER_KEYS, (market, confidence, date, names), strict=True))
 
 
 class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
@@ -83,6 +100,7 @@ class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
         if isinstance(figure, Figure):
             require_asset(figure, "pick.js")
             require_asset(figure, "filters.js")
+            require_asset(figure, "search.js")
             figure.header.add_child(Element(_CSS), name="kzmap_pick_css")
             figure.script.add_child(
                 Element(_script(self._map, self._state)), name="kzmap_pick"
@@ -124,6 +142,7 @@ def _script(m: folium.Map, state: PageState) -> str:
         "    var pending = document.documentElement.dataset.kzPending;\n"
         "    if (pending && pending !== '0') { setTimeout(start, 50); return; }\n"
         f"    L.kzmap.filters(filters).addTo({_js_name(m)});\n"
+        f"    L.kzmap.search({_search_text(state.lang)}).addTo({_js_name(m)});\n"
         "  })();\n"
         f"  var options = {options};\n{metric}"
         f"  options.background = [{background}];\n"
@@ -143,6 +162,10 @@ def _filter_text(lang: str) -> str:
         c: safe_text(message(f"confidence.{c}", lang)) for c in sorted(_CONFIDENCE)
     }
     return json.dumps({"text": text})
+
+
+def _search_text(lang: str) -> str:
+    return json.dumps({"placeholder": safe_text(message("search.placeholder", lang))})
 
 
 def install_pick(m: folium.Map, state: PageState) -> None:
