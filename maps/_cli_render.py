@@ -45,7 +45,9 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _spec_from_args(args: argparse.Namespace) -> Spec:
-    added = tuple(LayerSpec(path=Path(p)) for p in args.add)
+    added = tuple(
+        LayerSpec(path=Path(p), draw=args.draw, time=args.time) for p in args.add
+    )
     if args.spec:
         spec = find_spec(args.spec)
         return replace(spec, layers=spec.layers + added, **_overrides(args))
@@ -66,6 +68,8 @@ def _default(args: argparse.Namespace) -> Outputs:
         subtitle=options.get("subtitle"),
         bounds=bounds,
         extra=extra,
+        extra_as=args.draw,
+        extra_time=args.time,
     )
     width, height = options.get("width"), options.get("height")
     return save(
@@ -123,6 +127,16 @@ def register(sub: Any) -> None:
         default=[],
         metavar="FILE",
         help="draw a layer of your own (.geojson/.gpkg/.shp); repeatable",
+    )
+    parser.add_argument(
+        "--as",
+        dest="draw",
+        choices=("features", "points", "cluster", "heat"),
+        default="features",
+        help="draw the --add layers as features (default), points, cluster or heat",
+    )
+    parser.add_argument(
+        "--time", metavar="COLUMN", help="date column of --add points: time slider"
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"

@@ -11,6 +11,7 @@ import folium
 from kzmap.geo.errors import LayerNotFoundError
 from kzmap.geo.io import read
 from kzmap.layers import available_layers, load
+from kzmap.maps.drawn import add_drawn
 from kzmap.maps.export import embed_html, map_to_html
 from kzmap.maps.render import (
     BASEMAP_LAYERS,
@@ -250,6 +251,16 @@ def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
                 show=layer.show,
                 labels=layer.labels,
                 choropleth=layer.choropleth,
+            )
+        elif layer.draw != "features":
+            add_drawn(
+                m,
+                frames[layer.key],
+                draw=layer.draw,
+                title=layer.title or layer.key,
+                lang=spec.lang,
+                show=layer.show,
+                time=layer.time,
             )
         else:
             add_layer(

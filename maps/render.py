@@ -12,6 +12,7 @@ from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import KzmapWarning, UsageError
 from kzmap.layers import available_layers, layer_info, load
 from kzmap.maps.compact import CompactGeoJson
+from kzmap.maps.drawn import add_drawn
 from kzmap.maps.escape import safe_text
 from kzmap.maps.features import (
     classes_for,
@@ -357,6 +358,8 @@ def default_map(
     subtitle: str | None = None,
     bounds: Bounds = DEFAULT_BOUNDS,
     extra: Sequence[tuple[str, gpd.GeoDataFrame]] = (),
+    extra_as: str = "features",
+    extra_time: str | None = None,
 ) -> folium.Map:
     """
     Return the default map: every packaged layer over Kazakhstan and its neighbours.
@@ -374,6 +377,9 @@ def default_map(
     extra
         The user's own layers as (title, frame), drawn on top with the
         user-layer style.
+    extra_as, extra_time
+        Draw the `extra` layers as ``"points"``, ``"cluster"`` or ``"heat"``
+        instead of vector features, with a time slider on column `extra_time`.
 
     Returns
     -------
@@ -388,6 +394,9 @@ def default_map(
                 m, name, labels=name == "cities", show=name not in HIDDEN_BY_DEFAULT
             )
     for name, frame in extra:
-        add_layer(m, frame, layer=f"file:{name}", title=name)
+        if extra_as == "features":
+            add_layer(m, frame, layer=f"file:{name}", title=name)
+        else:
+            add_drawn(m, frame, draw=extra_as, title=name, lang=lang, time=extra_time)
     add_layer_control(m)
     return m

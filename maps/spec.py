@@ -35,7 +35,12 @@ FocusKind = Literal["default", "region", "country", "bbox", "layers", "layer"]
 _SHIPPED = files("kzmap.maps") / "specs"
 _TOP = {"title", "subtitle", "lang", "tiles", "basemap", "focus", "size", "output"}
 _TOP |= {"layers"}
-_LAYER = {"name", "path", "title", "show", "labels", "filter", "choropleth"}
+_LAYER = {"name", "path", "title", "show", "labels", "filter", "choropleth"} | {
+    "as",
+    "time",
+}
+#: How a layer is drawn (``as`` in a spec, ``--as`` on the command line).
+DRAW_MODES = ("features", "points", "cluster", "heat")
 _CHORO = {"column", "scheme", "k", "bins"}
 _OUTPUT = {"html", "png", "embed", "scale"}
 _SIZE = {"width", "height"}
@@ -67,6 +72,10 @@ class LayerSpec:
     labels: bool = False
     filter: tuple[tuple[str, tuple[FilterValue, ...]], ...] = ()
     choropleth: ChoroplethOptions | None = None
+    #: One of `DRAW_MODES`: vector features, canvas points, clustered points, heat.
+    draw: str = "features"
+    #: Date column for a time slider (with ``as = "points"`` or ``"cluster"``).
+    time: str | None = None
 
     @property
     def key(self) -> str:
@@ -308,7 +317,19 @@ def _layer(table: object, n: int, check: _Checker, base: Path | None) -> LayerSp
             if "choropleth" in table
             else None
         ),
+        draw=_draw(table, check, where),
+        time=check.typed(table, "time", str, where, "") or None,
     )
+
+
+def _draw(table: dict[str, object], check: _Checker, where: str) -> str:
+    draw = check.typed(table, "as", str, where, "features")
+    if draw not in DRAW_MODES:
+        check.add(where, f"'as' must be one of {', '.join(DRAW_MODES)}, got {draw!r}")
+        return "features"
+    if "time" in table and draw not in ("points", "cluster"):
+        check.add(where, '\'time\' needs as = "points" or "cluster"')
+    return draw
 
 
 def spec_from_mapping(data: dict[str, object], *, source: Path | None = None) -> Spec:
