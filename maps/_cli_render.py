@@ -111,7 +111,9 @@ def _spec_from_args(args: argparse.Namespace) -> Spec:
             kind = "spec file and no shipped spec"
             err = unknown_name("--spec", args.spec, kind, shipped_specs())
             raise err
-    added = tuple(LayerSpec(path=Path(p)) for p in args.add)
+    added = tuple(
+        LayerSpec(path=Path(p), draw=args.draw, time=args.time) for p in args.add
+    )
     if args.spec:
         spec = find_spec(args.spec)
         return replace(spec, layers=spec.layers + added, **_overrides(args))
@@ -136,6 +138,8 @@ def _default(args: argparse.Namespace) -> Outputs:
         subtitle=options.get("subtitle"),
         bounds=bounds,
         extra=extra,
+        extra_as=args.draw,
+        extra_time=args.time,
     )
     width, height = options.get("width"), options.get("height")
     return save(
@@ -216,6 +220,16 @@ def register(sub: Any) -> None:
         "--lenient",
         action="store_true",
         help="--add: keep the readable records of a truncated Shapefile",
+    )
+    parser.add_argument(
+        "--as",
+        dest="draw",
+        choices=("features", "points", "cluster", "heat"),
+        default="features",
+        help="draw the --add layers as features (default), points, cluster or heat",
+    )
+    parser.add_argument(
+        "--time", metavar="COLUMN", help="date column of --add points: time slider"
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"

@@ -47,7 +47,6 @@ CATEGORY_COLORS = (
 OTHER_COLOR = "#7f7f7f"
 #: Colour of every point when no category column is given.
 _SINGLE_COLOR = "#c0392b"
-_OTHER = {"en": "Other", "ru": "Другое", "kk": "Басқа"}
 _DEFAULT_FIELDS = ("description", "date", "confidence", "source")
 _MAX_LISTED = 20
 _SOURCE = ["source", "source_url"]
@@ -182,7 +181,7 @@ def _category_colours(
         legend.append([table[k], i, int(counts[k])])
     rest = int(len(codes) - sum(counts[k] for k in top))
     if rest:
-        legend.append([safe_text(_OTHER.get(lang, _OTHER["en"])), len(top), rest])
+        legend.append([safe_text(message("ui.other", lang)), len(top), rest])
     colours = [*CATEGORY_COLORS[: len(top)], OTHER_COLOR]
     return {"map": colour_of, "colors": colours, "legend": legend}
 

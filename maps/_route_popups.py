@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from kzmap.maps.escape import safe_text, safe_url
-from kzmap.maps.i18n import message
+from kzmap.maps.i18n import message, value_label
+from kzmap.maps.popups import meta_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -71,7 +72,7 @@ def _line(label: str, value: str) -> str:
 def _waypoint_item(w: Mapping[str, object], lang: str) -> str:
     """One escaped list item: name, role and linked source of a waypoint."""
     labels = labels_for(lang)
-    role = safe_text(_text(w.get("role")).replace("_", " "))
+    role = safe_text(value_label("role", _text(w.get("role")), lang))
     flag = (
         f" <i>({labels['inferred']})</i>"
         if w.get("location_basis") == "inferred"
@@ -96,12 +97,10 @@ def route_popup(
     parts = [
         f"<b>{safe_text(display_name(route, lang))}</b>",
         f"<div>{safe_text(_text(route.get('description')))}</div>",
+        meta_line(route, lang),
         _line(labels["commodities"], safe_text(_text(route.get("commodities")))),
         _line(labels["actors"], safe_text(_text(route.get("actors")))),
         _line(labels["value"], value),
-        _line(labels["confidence"], safe_text(_text(route.get("confidence")))),
-        _line(labels["date"], safe_text(_text(route.get("date")))),
-        _line(labels["source"], _linked(route.get("source"), route.get("source_url"))),
     ]
     if waypoints:
         items = "".join(_waypoint_item(w, lang) for w in waypoints)
@@ -112,16 +111,15 @@ def route_popup(
 def waypoint_popup(w: Mapping[str, object], lang: str) -> str:
     """Escaped popup HTML of one waypoint."""
     labels = labels_for(lang)
-    basis = _text(w.get("location_basis"))
+    basis = value_label("basis", _text(w.get("location_basis")), lang)
     precision = _text(w.get("precision_km"))
-    where = basis + (f", ±{float(precision):g} km" if precision else "")
+    km = message("units.km", lang)
+    where = basis + (f", ±{float(precision):g} {km}" if precision else "")
     parts = [
         f"<b>{safe_text(display_name(w, lang))}</b> "
-        f"({safe_text(_text(w.get('role')).replace('_', ' '))})",
+        f"({safe_text(value_label('role', _text(w.get('role')), lang))})",
         f"<div>{safe_text(_text(w.get('description')))}</div>",
-        _line(labels["date"], safe_text(_text(w.get("date")))),
-        _line(labels["confidence"], safe_text(_text(w.get("confidence")))),
+        meta_line(w, lang),
         _line(labels["location"], safe_text(where)),
-        _line(labels["source"], _linked(w.get("source"), w.get("source_url"))),
     ]
     return '<div class="kzmap-popup">' + "".join(parts) + "</div>"

@@ -11,6 +11,7 @@ import folium
 from kzmap.geo.errors import LayerNotFoundError
 from kzmap.geo.io import read
 from kzmap.layers import available_layers, load
+from kzmap.maps.drawn import add_drawn
 from kzmap.maps.export import embed_html, map_to_html
 from kzmap.maps.render import (
     BASEMAP_LAYERS,
@@ -226,8 +227,8 @@ def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
     m = empty_map(
         tiles=spec.tiles,
         lang=spec.lang,
-        title=spec.title,
-        subtitle=spec.subtitle,
+        title=spec.shown("title"),
+        subtitle=spec.shown("subtitle"),
         bounds=focus_bounds(spec.focus, frames, source=source),
     )
     named = {layer.name for layer in spec.layers}
@@ -254,6 +255,16 @@ def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
                 show=layer.show,
                 labels=layer.labels,
                 choropleth=layer.choropleth,
+            )
+        elif layer.draw != "features":
+            add_drawn(
+                m,
+                frames[layer.key],
+                draw=layer.draw,
+                title=layer.title or layer.key,
+                lang=spec.lang,
+                show=layer.show,
+                time=layer.time,
             )
         else:
             add_layer(
@@ -349,7 +360,10 @@ def save(
         staged = outputs.stage(html_path, _text_writer(page_html), inputs=inputs)
         if embed_path:
             fragment = embed_html(
-                page_html, title=spec.title, width=spec.width, height=spec.height
+                page_html,
+                title=spec.shown("title"),
+                width=spec.width,
+                height=spec.height,
             )
             outputs.stage(embed_path, _text_writer(fragment), inputs=inputs)
         if png_path and not paper:

@@ -17,10 +17,12 @@ __all__ = [
     "LANGUAGES",
     "Language",
     "feature_name",
+    "field_label",
     "layer_title",
     "market_label",
     "message",
     "require_language",
+    "value_label",
 ]
 
 Language = Literal["en", "ru", "kk"]
@@ -89,6 +91,45 @@ def _lookup(section: str, key: str, lang: str) -> str | None:
 def layer_title(layer: str, lang: str = "en") -> str:
     """Return the display title of packaged layer `layer`, else `layer` itself."""
     return _lookup("layers", layer, lang) or layer
+
+
+def field_label(field: str, lang: str = "en") -> str:
+    """
+    Return the human label of property `field` (``[fields]`` of the catalog).
+
+    A field the catalog does not know is shown with spaces for underscores.
+
+    Examples
+    --------
+    >>> field_label("name_other_side", "ru")
+    'Название на другой стороне'
+    >>> field_label("my_column")
+    'my column'
+    """
+    return _lookup("fields", field, lang) or field.replace("_", " ")
+
+
+def value_label(field: str, value: object, lang: str = "en") -> str:
+    """
+    Return an enumerated value (``[values]``: ``"<field>.<value>"``) in `lang`.
+
+    A value that starts with a known one and goes on in brackets keeps the
+    bracketed data as written; anything else is returned as written.
+
+    Examples
+    --------
+    >>> value_label("mode", "road+rail", "kk")
+    'автомобиль және теміржол'
+    >>> value_label("status", "open (seasonal, summer)", "ru")
+    'открыт (seasonal, summer)'
+    """
+    text = "" if value is None else str(value).strip()
+    found = _lookup("values", f"{field}.{text}", lang)
+    if found:
+        return found
+    head, bracket, rest = text.partition(" (")
+    found = _lookup("values", f"{field}.{head}", lang) if bracket else None
+    return f"{found} ({rest}" if found else text
 
 
 def market_label(market: object, lang: str = "en") -> str:

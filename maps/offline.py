@@ -20,6 +20,10 @@ _OWN_ASSETS = {
     "compact.js": "js",
     "points.js": "js",
     "controls.js": "js",
+    "pick.js": "js",
+    "filters.js": "js",
+    "search.js": "js",
+    "heat.js": "js",
     "kzmap.css": "static",
     # screen and print layout (issue 13)
     "layout.js": "js",

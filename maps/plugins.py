@@ -9,6 +9,7 @@ from jinja2 import Template
 
 from kzmap.geo.errors import UsageError
 from kzmap.maps.escape import safe_text
+from kzmap.maps.i18n import message
 from kzmap.maps.offline import require_asset
 from kzmap.maps.points import PointsLayer, js_value
 
@@ -28,33 +29,12 @@ __all__ = [
 #: Corner of the map a control sits in.
 Position = Literal["topleft", "topright", "bottomleft", "bottomright"]
 
-_TEXT = {
-    "en": {
-        "fullscreen": "Full screen",
-        "measure": "Measure distance",
-        "hint": "Click the map to add points; click the ruler again to clear.",
-        "date": "Date",
-        "shown": "shown",
-    },
-    "ru": {
-        "fullscreen": "Во весь экран",
-        "measure": "Измерить расстояние",
-        "hint": "Щёлкните по карте, чтобы добавить точки; линейка ещё раз — сброс.",
-        "date": "Дата",
-        "shown": "показано",
-    },
-    "kk": {
-        "fullscreen": "Толық экран",
-        "measure": "Қашықтықты өлшеу",
-        "hint": "Нүкте қосу үшін картаны басыңыз; тазалау үшін сызғышты қайта басыңыз.",
-        "date": "Күні",
-        "shown": "көрсетілген",
-    },
-}
+#: Keys of the ``[controls]`` section of maps/messages/*.toml.
+_KEYS = ("fullscreen", "measure", "hint", "date", "shown")
 
 
 def _text(lang: str) -> dict[str, str]:
-    return {k: safe_text(v) for k, v in _TEXT.get(lang, _TEXT["en"]).items()}
+    return {k: safe_text(message(f"controls.{k}", lang)) for k in _KEYS}
 
 
 class _Control(MacroElement):

@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kzmap.maps.escape import safe_link, safe_text
-from kzmap.maps.i18n import feature_name, market_label, message
+from kzmap.maps.i18n import (
+    feature_name,
+    field_label,
+    market_label,
+    message,
+    value_label,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
-__all__ = ["PROVENANCE_FIELDS", "feature_name", "popup_html", "tooltip_html"]
+__all__ = [
+    "PROVENANCE_FIELDS",
+    "feature_name",
+    "meta_line",
+    "popup_html",
+    "tooltip_html",
+]
 
 #: Fields the popup shows in its own rows; every other field is "extra".
 PROVENANCE_FIELDS = frozenset(
@@ -52,9 +64,10 @@ def popup_html(
     """
     Return escaped popup HTML for one feature.
 
-    Shows the name in `lang`, market, description, date, confidence and the
-    source (a link only for an ``http(s)`` ``source_url``), then the
-    `extra_fields` as "field: value" rows (at most 25).
+    Shows the name in `lang`, market and description, then date, confidence
+    and source on one line (a link only for an ``http(s)`` ``source_url``),
+    then the `extra_fields` as "label: value" rows (at most 25) with labels
+    and enumerated values from the message catalog.
 
     Parameters
     ----------
@@ -82,18 +95,42 @@ def popup_html(
     description = safe_text(props.get("description"))
     if description:
         parts.append(f'<div class="kzmap-desc">{description}</div>')
+    meta = meta_line(props, lang)
+    if meta:
+        parts.append(meta)
+    for field in list(extra_fields)[:_MAX_EXTRA]:
+        value = safe_text(value_label(field, props.get(field), lang))
+        if value and safe_text(props.get(field)):
+            parts.append(_row(safe_text(field_label(field, lang)), value))
+    return '<div class="kzmap-popup">' + "".join(parts) + "</div>"
+
+
+def meta_line(props: Mapping[str, object], lang: str = "en") -> str:
+    """
+    Return date, confidence and linked source as one escaped line, or "".
+
+    Each part carries its label as a ``title`` (shown on hover).
+
+    Examples
+    --------
+    >>> meta_line({"date": "2025"})
+    '<div class="kzmap-meta"><span title="Date">2025</span></div>'
+    """
+    pieces = []
     date = safe_text(props.get("date"))
     if date:
-        parts.append(_row(safe_text(message("popup.date", lang)), date))
+        pieces.append(f'<span title="{_label("date", lang)}">{date}</span>')
     confidence = _confidence(props.get("confidence"), lang)
     if confidence:
-        label = safe_text(message("popup.confidence", lang))
-        parts.append(_row(label, confidence))
+        label = _label("confidence", lang)
+        pieces.append(f'<span title="{label}">{confidence}</span>')
     source = safe_link(props.get("source"), props.get("source_url"))
     if source:
-        parts.append(_row(safe_text(message("popup.source", lang)), source))
-    for field in list(extra_fields)[:_MAX_EXTRA]:
-        value = safe_text(props.get(field))
-        if value:
-            parts.append(_row(safe_text(field), value))
-    return '<div class="kzmap-popup">' + "".join(parts) + "</div>"
+        pieces.append(f'<span title="{_label("source", lang)}">{source}</span>')
+    if not pieces:
+        return ""
+    return '<div class="kzmap-meta">' + " · ".join(pieces) + "</div>"
+
+
+def _label(key: str, lang: str) -> str:
+    return safe_text(message(f"popup.{key}", lang))

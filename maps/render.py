@@ -12,6 +12,7 @@ from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import KzmapWarning, UsageError
 from kzmap.layers import available_layers, layer_info, load
 from kzmap.maps.compact import CompactGeoJson
+from kzmap.maps.drawn import add_drawn
 from kzmap.maps.escape import safe_text
 from kzmap.maps.features import (
     classes_for,
@@ -22,6 +23,8 @@ from kzmap.maps.features import (
     records,
 )
 from kzmap.maps.i18n import layer_title, require_language
+from kzmap.maps.inline import KzmapMap
+from kzmap.maps.interact import filter_properties, install_pick
 from kzmap.maps.labels import add_place_labels, label_rank
 from kzmap.maps.page import DrawnLayer, PageState, install_page, page_state
 from kzmap.maps.popups import popup_html, tooltip_html
@@ -117,7 +120,7 @@ def empty_map(
     lang = require_language(lang)
     provider = _tile_provider(tiles)
     south, west, north, east = bounds
-    m = folium.Map(
+    m = KzmapMap(
         # folium takes (lat, lon)
         location=[(south + north) / 2, (west + east) / 2],
         zoom_start=4,
@@ -143,6 +146,7 @@ def empty_map(
         tiles_provider=provider[1] if provider else None,
     )
     install_page(m, state)
+    install_pick(m, state)
     return m
 
 
@@ -224,6 +228,8 @@ def add_layer(
     shown[_INDEX] = [str(i) for i in range(len(shown))]
     if labels:  # collision rank of each label (maps/js/layout.js)
         shown["_kz_rank"] = [label_rank(layer, r) for r in rows]
+    for key, values in filter_properties(rows, state.lang).items():
+        shown[key] = values
     element = _geojson(shown, styles, safe_text(shown_title), show, labels)
     element.add_to(m)
     add_place_labels(
@@ -370,6 +376,8 @@ def default_map(
     subtitle: str | None = None,
     bounds: Bounds = DEFAULT_BOUNDS,
     extra: Sequence[tuple[str, gpd.GeoDataFrame]] = (),
+    extra_as: str = "features",
+    extra_time: str | None = None,
 ) -> folium.Map:
     """
     Return the default map: every packaged layer over Kazakhstan and its neighbours.
@@ -387,6 +395,9 @@ def default_map(
     extra
         The user's own layers as (title, frame), drawn on top with the
         user-layer style.
+    extra_as, extra_time
+        Draw the `extra` layers as ``"points"``, ``"cluster"`` or ``"heat"``
+        instead of vector features, with a time slider on column `extra_time`.
 
     Returns
     -------
@@ -403,6 +414,9 @@ def default_map(
                 m, name, labels=name == "cities", show=name not in HIDDEN_BY_DEFAULT
             )
     for name, frame in extra:
-        add_layer(m, frame, layer=f"file:{name}", title=name)
+        if extra_as == "features":
+            add_layer(m, frame, layer=f"file:{name}", title=name)
+        else:
+            add_drawn(m, frame, draw=extra_as, title=name, lang=lang, time=extra_time)
     add_layer_control(m)
     return m

@@ -18,6 +18,7 @@ from kzmap.maps._route_popups import (
 )
 from kzmap.maps.compact import CompactGeoJson
 from kzmap.maps.escape import safe_text
+from kzmap.maps.interact import filter_properties
 from kzmap.maps.legend import LegendEntry, LegendSection
 from kzmap.maps.page import DrawnLayer, page_state
 from kzmap.maps.sources import citations_from_frame
@@ -234,6 +235,12 @@ def add_routes(
     ]
     shown[_POPUP] = [popups[r] for r in legs["_route"]]
     shown[_INDEX] = [str(n) for n in range(len(legs))]
+    leg_rows = [
+        {**route_rows[r], "confidence": c}
+        for r, c in zip(legs["_route"], legs["confidence"], strict=True)
+    ]
+    for key, values in filter_properties(leg_rows, lang).items():
+        shown[key] = values
     CompactGeoJson(
         shown,
         style_function=lambda f: styles[int(f["properties"][_INDEX])],
@@ -333,6 +340,7 @@ def _add_waypoints(
             _TOOLTIP: [safe_text(display_name(w, lang)) for w, _ in rows],
             _POPUP: [waypoint_popup(w, lang) for w, _ in rows],
             _INDEX: [str(n) for n in range(len(rows))],
+            **filter_properties([w for w, _ in rows], lang),
         }
     )
     points = gpd.GeoDataFrame(

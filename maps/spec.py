@@ -36,7 +36,12 @@ FocusKind = Literal["default", "region", "country", "bbox", "layers", "layer"]
 _SHIPPED = files("kzmap.maps") / "specs"
 _TOP = {"title", "subtitle", "lang", "tiles", "basemap", "focus", "size", "output"}
 _TOP |= {"layers"}
-_LAYER = {"name", "path", "title", "show", "labels", "filter", "choropleth"}
+_LAYER = {"name", "path", "title", "show", "labels", "filter", "choropleth"} | {
+    "as",
+    "time",
+}
+#: How a layer is drawn (``as`` in a spec, ``--as`` on the command line).
+DRAW_MODES = ("features", "points", "cluster", "heat")
 _CHORO = {"column", "scheme", "k", "bins"}
 _OUTPUT = {"html", "png", "embed", "scale", "pdf", "svg", "page"}
 _SIZE = {"width", "height"}
@@ -68,6 +73,10 @@ class LayerSpec:
     labels: bool = False
     filter: tuple[tuple[str, tuple[FilterValue, ...]], ...] = ()
     choropleth: ChoroplethOptions | None = None
+    #: One of `DRAW_MODES`: vector features, canvas points, clustered points, heat.
+    draw: str = "features"
+    #: Date column for a time slider (with ``as = "points"`` or ``"cluster"``).
+    time: str | None = None
 
     @property
     def key(self) -> str:
@@ -103,6 +112,20 @@ class Spec:
     svg: Path | None = None
     page: str | None = None
     source: Path | None = None
+    #: ``title = { en = "...", ru = "..." }`` in the spec: (language, text) pairs.
+    title_translations: tuple[tuple[str, str], ...] = ()
+    subtitle_translations: tuple[tuple[str, str], ...] = ()
+
+    def shown(self, key: Literal["title", "subtitle"]) -> str:
+        """Return the title or subtitle in the spec's language, if translated.
+
+        A title replaced after reading (``kzmap render --title``) is shown as given.
+        """
+        text: str = getattr(self, key)
+        pairs = dict(getattr(self, f"{key}_translations"))
+        if pairs and text == _first(pairs):
+            return str(pairs.get(self.lang, text))
+        return text
 
 
 class _Checker:
@@ -300,7 +323,19 @@ def _layer(table: object, n: int, check: _Checker, base: Path | None) -> LayerSp
             if "choropleth" in table
             else None
         ),
+        draw=_draw(table, check, where),
+        time=check.typed(table, "time", str, where, "") or None,
     )
+
+
+def _draw(table: dict[str, object], check: _Checker, where: str) -> str:
+    draw = check.typed(table, "as", str, where, "features")
+    if draw not in DRAW_MODES:
+        check.add(where, f"'as' must be one of {', '.join(DRAW_MODES)}, got {draw!r}")
+        return "features"
+    if "time" in table and draw not in ("points", "cluster"):
+        check.add(where, '\'time\' needs as = "points" or "cluster"')
+    return draw
 
 
 def spec_from_mapping(data: dict[str, object], *, source: Path | None = None) -> Spec:
@@ -329,10 +364,17 @@ def spec_from_mapping(data: dict[str, object], *, source: Path | None = None) ->
             check.keys(table, allowed, key)
     output = output if isinstance(output, dict) else {}
     size = size if isinstance(size, dict) else {}
+    titles, subtitles = _texts(data, "title", check), _texts(data, "subtitle", check)
     spec = Spec(
         layers=layers,
-        title=check.typed(data, "title", str, "spec", ""),
-        subtitle=check.typed(data, "subtitle", str, "spec", ""),
+        title=_first(dict(titles))
+        if titles
+        else check.typed(data, "title", str, "spec", ""),
+        subtitle=_first(dict(subtitles))
+        if subtitles
+        else check.typed(data, "subtitle", str, "spec", ""),
+        title_translations=titles,
+        subtitle_translations=subtitles,
         lang=cast("Language", check.typed(data, "lang", str, "spec", "en")),
         tiles=cast("Tiles", check.typed(data, "tiles", str, "spec", "none")),
         basemap=check.typed(data, "basemap", bool, "spec", True),
@@ -442,3 +484,26 @@ def find_spec(name_or_path: str | Path) -> Spec:
         f"Shipped specs: {', '.join(shipped_specs())}."
     )
     raise SpecError(msg)
+
+
+def _first(pairs: dict[str, str]) -> str:
+    return pairs.get("en") or next(iter(pairs.values()), "")
+
+
+def _texts(
+    data: dict[str, object], key: str, check: _Checker
+) -> tuple[tuple[str, str], ...]:
+    """Read ``key = { en = "...", ru = "...", kk = "..." }``; () for plain text."""
+    value = data.get(key)
+    if not isinstance(value, dict):
+        return ()
+    pairs = tuple(
+        (str(k), v) for k, v in value.items() if k in LANGUAGES and isinstance(v, str)
+    )
+    if len(pairs) != len(value) or not pairs:
+        check.add(
+            "spec",
+            f"{key!r} as a table needs text for languages among {', '.join(LANGUAGES)},"
+            f" got {value!r}",
+        )
+    return pairs

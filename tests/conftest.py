@@ -69,7 +69,7 @@ def open_offline(browser: Any) -> Iterator[Any]:
     pages: list[Any] = []
 
     def _open(
-        path: Path, *, width: int = 1200, height: int = 800
+        path: Path, *, width: int = 1200, height: int = 800, wait: bool = True
     ) -> tuple[Any, PageReport]:
         report = PageReport()
         url = path.resolve().as_uri()
@@ -93,6 +93,8 @@ def open_offline(browser: Any) -> Iterator[Any]:
         page.on("pageerror", lambda exc: report.page_errors.append(str(exc)))
         page.on("dialog", lambda d: (report.dialogs.append(d.message), d.dismiss()))
         page.goto(url)
+        if not wait:  # e.g. the map is in an iframe: the test waits for it
+            return page, report
         page.wait_for_function(
             "() => document.querySelectorAll('.leaflet-overlay-pane path').length > 0"
             " && (document.documentElement.dataset.kzPending || '0') === '0'",

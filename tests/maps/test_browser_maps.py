@@ -101,7 +101,10 @@ def test_popup_and_tooltip_show_escaped_text(open_offline, tmp_path, corridors) 
     text = popup.inner_text()
     assert "<b>bold</b>{{7*7}}" in text
     assert "Fuel goes south & east" in text
-    assert "Confidence: reported" in text
+    # date, confidence and source share one line, each labelled on hover
+    assert popup.locator('.kzmap-meta span[title="Confidence"]').inner_text() == (
+        "reported"
+    )
     assert popup.locator("b b, b > b").count() == 0
     assert popup.locator("a").get_attribute("href") == "https://24.kg/english/116783/"
     _fire(page, "mouseover", 0)

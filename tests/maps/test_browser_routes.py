@@ -35,7 +35,12 @@ def test_default_map_draws_routes_and_waypoint_popup(
         " return [p.x, p.y]; }"
     )
     page.mouse.click(point[0], point[1])
-    popup = page.locator(".leaflet-popup-content")
+    # the waypoint lies on its route line: the chooser lists both, point first
+    entry = page.locator(".kzmap-chooser-item").first
+    entry.wait_for(timeout=5_000)
+    assert entry.inner_text().startswith("Karakul post")
+    entry.click()
+    popup = page.locator(".leaflet-popup-content", has_text="M. Sharikov")
     popup.wait_for(timeout=5_000)
     text = popup.inner_text()
     assert "Karakul post" in text

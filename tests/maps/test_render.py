@@ -106,7 +106,7 @@ def test_datetime_columns_become_iso_dates(points) -> None:
 
     points["date"] = pd.to_datetime(["2024-07-03", "2024-12-27"])
     layer = add_layer(empty_map(), points, layer="user")
-    assert "2024-07-03</div>" in layer.data["features"][0]["properties"]["_kz_popup"]
+    assert ">2024-07-03</span>" in layer.data["features"][0]["properties"]["_kz_popup"]
 
 
 def test_online_tiles_are_announced_in_sources_panel() -> None:

@@ -209,3 +209,37 @@ def test_shipped_spec_files_are_toml() -> None:
     for name in shipped_specs():
         text = (files("kzmap.maps") / "specs" / f"{name}.toml").read_text("utf-8")
         assert "layers" in tomllib.loads(text)
+
+
+def test_title_in_the_spec_language(tmp_path: Path) -> None:
+    import dataclasses
+
+    path = _write(
+        tmp_path,
+        'title = { en = "Route", ru = "Маршрут", kk = "Бағыт" }\nlang = "kk"\n'
+        '[[layers]]\nname = "tunnels"\n',
+    )
+    spec = read_spec(path)
+    assert spec.title == "Route"
+    assert spec.shown("title") == "Бағыт"
+    assert page_state(build(spec)).title == "Бағыт"
+    assert dataclasses.replace(spec, lang="ru").shown("title") == "Маршрут"
+    # a title given on the command line replaces every translation
+    assert dataclasses.replace(spec, title="Mine").shown("title") == "Mine"
+
+
+def test_title_table_needs_known_languages(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        'title = { en = "Route", de = "Route" }\n[[layers]]\nname = "tunnels"\n',
+    )
+    with pytest.raises(SpecError, match="'title' as a table"):
+        read_spec(path)
+
+
+@pytest.mark.parametrize("name", ["northern_route", "saryagash_tunnels"])
+def test_shipped_specs_have_ru_and_kk_titles(name: str) -> None:
+    spec = find_spec(name)
+    texts = dict(spec.title_translations)
+    assert set(texts) == {"en", "ru", "kk"}
+    assert texts["ru"] != texts["en"] != texts["kk"]

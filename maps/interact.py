@@ -1,0 +1,173 @@
+"""Click picking on a kzmap page: every feature under a click, and a chooser."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from branca.element import Element, Figure, MacroElement
+
+from kzmap.maps.escape import safe_text
+from kzmap.maps.i18n import market_label, message
+from kzmap.maps.offline import require_asset
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    import folium
+
+    from kzmap.maps.page import PageState
+
+__all__ = ["BACKGROUND_LAYERS", "FILTER_KEYS", "filter_properties", "install_pick"]
+
+#: Base areas a click lists only when it hits nothing else, so that a region
+#: underneath never hides a line, point or smaller area on top of it.
+BACKGROUND_LAYERS = frozenset({"countries", "regions", "regions_legacy"})
+
+_CSS = """<style>
+.kzmap-chooser-head{font-weight:650;margin-bottom:3px;}
+.kzmap-chooser ul{list-style:none;margin:0;padding:0;}
+.kzmap-chooser-item{display:block;width:100%;text-align:left;border:0;
+background:none;padding:3px 2px;cursor:pointer;font:inherit;color:inherit;}
+.kzmap-chooser-item:hover,.kzmap-chooser-item:focus{background:#eef3f8;}
+.kzmap-chooser-layer{color:#666;font-size:11px;}
+.kzmap-chooser-layer::before{content:"· ";}
+.kzmap-popup .kzmap-meta{color:#444;margin:3px 0;}
+.kzmap-filters{max-width:260px;max-height:45vh;overflow:auto;}
+.kzmap-filters summary{cursor:pointer;font-weight:650;}
+.kzmap-filters fieldset{border:0;margin:3px 0;padding:0;}
+.kzmap-filters legend{font-weight:600;padding:0;}
+.kzmap-filters label{display:block;}
+.kzmap-filter-n{color:#666;}
+.kzmap-filters input[type=number]{width:5em;}
+.kzmap-filtered-out{display:none;}
+.kzmap-search input{width:200px;font:inherit;padding:2px 4px;}
+.kzmap-search ul{list-style:none;margin:2px 0 0;padding:0;max-height:40vh;
+overflow:auto;}
+.kzmap-search button{display:block;width:100%;text-align:left;border:0;
+background:none;padding:2px;cursor:pointer;font:inherit;}
+.kzmap-search button:hover,.kzmap-search button:focus{background:#eef3f8;}
+.kzmap-metric-only .leaflet-control-scale-line:nth-child(2){display:none;}
+</style>"""
+
+
+#: Feature properties the in-page filters read: market label, confidence, date.
+FILTER_KEYS = ("_kz_m", "_kz_c", "_kz_d", "_kz_s")
+_CONFIDENCE = frozenset({"confirmed", "reported", "approximate"})
+
+
+def filter_properties(
+    rows: Sequence[Mapping[str, object]], lang: str
+) -> dict[str, list[str]]:
+    """
+    Return the escaped market label, confidence and ISO date of each row.
+
+    Missing values are ""; a confidence outside the three kzmap values too.
+    ``_kz_s`` holds the feature's names in every language, for the search box.
+    """
+    market = [
+        safe_text(market_label(m, lang)) if isinstance(m, str) else ""
+        for m in (r.get("market") for r in rows)
+    ]
+    confidence = [str(r.get("confidence") or "") for r in rows]
+    confidence = [c if c in _CONFIDENCE else "" for c in confidence]
+    date = [safe_text(r.get("date"))[:10] for r in rows]
+    names = [
+        " | ".join(
+            dict.fromkeys(
+                safe_text(r.get(k))
+                for k in ("name_en", "name_ru", "name_kk", "name", "name_other_side")
+                if safe_text(r.get(k))
+            )
+        )
+        for r in rows
+    ]
+    return dict(zip(FILTER_KEYS, (market, confidence, date, names), strict=True))
+
+
+class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
+    """Inlines pick.js and starts it once the page's layers exist."""
+
+    def __init__(self, m: folium.Map, state: PageState) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "KzmapPick"
+        self._map = m
+        self._state = state
+
+    def render(self, **kwargs: object) -> None:  # type: ignore[override]
+        """Inline pick.js and its style; start it when the page has loaded."""
+        figure = self.get_root()
+        if isinstance(figure, Figure):
+            require_asset(figure, "pick.js")
+            require_asset(figure, "filters.js")
+            require_asset(figure, "search.js")
+            figure.header.add_child(Element(_CSS), name="kzmap_pick_css")
+            figure.script.add_child(
+                Element(_script(self._map, self._state)), name="kzmap_pick"
+            )
+
+
+def _js_name(element: object) -> str:
+    name = str(getattr(element, "get_name", lambda: "")())
+    if not name.replace("_", "").isalnum():  # folium builds names from hex ids
+        msg = f"Unexpected element name {name!r}."
+        raise ValueError(msg)
+    return name
+
+
+def _script(m: folium.Map, state: PageState) -> str:
+    background = ",".join(
+        _js_name(layer.element)
+        for layer in state.layers
+        if layer.key in BACKGROUND_LAYERS
+    )
+    options = json.dumps({"heading": safe_text(message("pick.heading", state.lang))})
+    units = json.dumps({k: message(f"units.{k}", state.lang) for k in ("m", "km")})
+    metric = (
+        f'  {_js_name(m)}.getContainer().classList.add("kzmap-metric-only");\n'
+        if state.lang != "en"
+        else ""
+    )
+    groups = ",".join(
+        f'[{_js_name(layer.element)},"'
+        + (f"kzmap-legend-{n}" if layer.legend and layer.legend.entries else "")
+        + '"]'
+        for n, layer in enumerate(state.layers)
+    )
+    return (
+        'document.addEventListener("DOMContentLoaded", function () {\n'
+        f"  var filters = {_filter_text(state.lang)};\n"
+        f"  filters.groups = [{groups}];\n"
+        "  (function start() {\n"
+        "    var pending = document.documentElement.dataset.kzPending;\n"
+        "    if (pending && pending !== '0') { setTimeout(start, 50); return; }\n"
+        f"    L.kzmap.filters(filters).addTo({_js_name(m)});\n"
+        f"    L.kzmap.search({_search_text(state.lang)}).addTo({_js_name(m)});\n"
+        "  })();\n"
+        f"  var options = {options};\n{metric}"
+        f"  options.background = [{background}];\n"
+        f"  L.kzmap.pick({_js_name(m)}, options);\n"
+        f"  L.kzmap.units = {units};\n"
+        f"  {_js_name(m)}.fire('moveend');\n"
+        "});\n"
+    )
+
+
+def _filter_text(lang: str) -> str:
+    text: dict[str, object] = {
+        k: safe_text(message(f"filters.{k}", lang))
+        for k in ("title", "market", "confidence", "years", "shown")
+    }
+    text["labels"] = {
+        c: safe_text(message(f"confidence.{c}", lang)) for c in sorted(_CONFIDENCE)
+    }
+    return json.dumps({"text": text})
+
+
+def _search_text(lang: str) -> str:
+    return json.dumps({"placeholder": safe_text(message("search.placeholder", lang))})
+
+
+def install_pick(m: folium.Map, state: PageState) -> None:
+    """Make every click on `m` list all features within a few pixels of it."""
+    m.add_child(_Pick(m, state), name="kzmap_pick")
