@@ -50,8 +50,11 @@ _DAMAGE = """() => ({
     overlays: [...document.querySelectorAll('div')].filter(d =>
         getComputedStyle(d).position === 'fixed' && d.offsetWidth > 500).length,
     foreignElements: document.querySelectorAll(
-        'img, iframe, svg animate, details:not(.kzmap-sources-list), ' +
-        'input:not(.leaflet-control-layers-selector), noscript, math, base, ' +
+        'img, iframe, svg animate, ' +
+        'details:not(.kzmap-sources-list):not(.kzmap-filters), ' +
+        // kzmap's own filter and search inputs are expected; no others
+        'input:not(.leaflet-control-layers-selector):not(.kzmap-filters *)' +
+        ':not(.kzmap-search *), noscript, math, base, ' +
         'meta[http-equiv=refresh], style:not(head style)'
     ).length,
     ready: document.body.classList.contains('kzmap-ready'),
