@@ -51,8 +51,11 @@ _DAMAGE = """() => ({
         getComputedStyle(d).position === 'fixed' && d.offsetWidth > 500).length,
     foreignElements: document.querySelectorAll(
         'img, iframe, svg animate, ' +
-        'details:not(.kzmap-sources-list):not(.kzmap-legend-box), ' +
-        'input:not(.leaflet-control-layers-selector), noscript, math, base, ' +
+        'details:not(.kzmap-sources-list):not(.kzmap-legend-box)' +
+        ':not(.kzmap-filters), ' +
+        // kzmap's own filter and search inputs are expected; no others
+        'input:not(.leaflet-control-layers-selector):not(.kzmap-filters *)' +
+        ':not(.kzmap-search *), noscript, math, base, ' +
         'meta[http-equiv=refresh], style:not(head style)'
     ).length,
     ready: document.body.classList.contains('kzmap-ready'),

@@ -9,6 +9,7 @@ import pytest
 from kzmap.geo import CRSError
 from kzmap.layers import available_layers
 from kzmap.maps import add_layer, default_map, empty_map, map_to_html
+from kzmap.maps.interact import FILTER_KEYS
 from kzmap.maps.page import page_state
 from kzmap.maps.render import NOT_ON_DEFAULT_MAP
 
@@ -74,7 +75,8 @@ def test_only_slug_keys_reach_the_geojson(points) -> None:
     points["<b>odd column</b>"] = ["x", "y"]
     layer = add_layer(empty_map(), points, layer="user")
     keys = set(layer.data["features"][0]["properties"])
-    assert keys == {"_kz_tooltip", "_kz_popup", "_kz_i"}
+    # fixed slugs only: display, popup, index, and the filter/search values
+    assert keys == {"_kz_tooltip", "_kz_popup", "_kz_i"} | set(FILTER_KEYS)
 
 
 def test_user_layer_popup_lists_other_columns_escaped(points) -> None:
