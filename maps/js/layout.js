@@ -192,6 +192,9 @@
         function finish() {
           if (finished) return;
           finished = true;
+          // controls added by later scripts (filters, search) are in place
+          // now: fit once more so that they too keep off the focus
+          kz.fitClear(map, bounds);
           kz.declutter(map);
           if (done) done();
         }
