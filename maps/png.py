@@ -25,7 +25,8 @@ _READY = (
 )
 _PRINT_MODE = """() => {
     document.body.classList.add('kzmap-print');
-    document.querySelectorAll('details').forEach(d => { d.open = true; });
+    document.querySelectorAll('details:not(.kzmap-filters)')
+        .forEach(d => { d.open = true; });
 }"""
 
 
