@@ -109,11 +109,16 @@ def unknown_name(
     return UsageError(f"{flag} {value!r}: no such {kind}; choose one of: {listed}.")
 
 
-def add_read_options(parser: argparse.ArgumentParser, *, what: str = "input") -> None:
+def add_read_options(
+    parser: argparse.ArgumentParser,
+    *,
+    what: str = "input",
+    layer_default: str = "the only one",
+) -> None:
     """Add the `kzmap.geo.read` options (--lon, --lat, --crs, ...) to `parser`."""
     group = parser.add_argument_group(f"reading the {what}")
     group.add_argument(
-        "--layer", help="GeoPackage layer or zip member (default: the only one)"
+        "--layer", help=f"GeoPackage layer or zip member (default: {layer_default})"
     )
     group.add_argument("--lon", help="CSV longitude column (default: detected)")
     group.add_argument("--lat", help="CSV latitude column (default: detected)")

@@ -6,6 +6,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from kzmap.maps._cli_args import add_read_options
+
 if TYPE_CHECKING:
     import argparse
 
@@ -89,14 +91,8 @@ def register(sub: Any) -> None:
         action="store_true",
         help="treat repairs and dropped features as errors",
     )
-    parser.add_argument("--layer", help="GeoPackage layer or zip member (default: all)")
+    add_read_options(parser, what="files", layer_default="all")
     parser.add_argument("--engine", choices=("pyogrio", "fiona"), default=None)
-    parser.add_argument("--lon", help="CSV longitude column (default: detected)")
-    parser.add_argument("--lat", help="CSV latitude column (default: detected)")
-    parser.add_argument(
-        "--crs", help="EPSG code of undeclared coordinates, e.g. EPSG:32642"
-    )
-    parser.add_argument("--encoding", help="text encoding, e.g. cp1251 (default UTF-8)")
     parser.add_argument(
         "--lenient",
         action="store_true",
@@ -104,9 +100,4 @@ def register(sub: Any) -> None:
     )
     parser.add_argument("--max-features", type=int, default=None, metavar="N")
     parser.add_argument("--max-bytes", type=int, default=None, metavar="N")
-    parser.add_argument(
-        "--no-aoi",
-        action="store_true",
-        help="do not check for swapped lon/lat against the Central Asia extent",
-    )
     parser.set_defaults(func=_run)

@@ -42,27 +42,21 @@ _MARKET_LAYERS = {
     "tunnels",
     "affected_regions",
 }
+#: Extra popup rows of both corridor layers.
+_CORRIDOR_FIELDS = (
+    "from_country",
+    "to_country",
+    "via",
+    "schematic",
+    "driver",
+    "figures",
+    "location_note",
+)
 #: Extra popup rows per packaged layer (provenance rows are always shown).
 _EXTRA_FIELDS = {
     "tunnels": ("length_m", "found", "precision_km"),
-    "fuel_corridors": (
-        "from_country",
-        "to_country",
-        "via",
-        "schematic",
-        "driver",
-        "figures",
-        "location_note",
-    ),
-    "corridors": (
-        "from_country",
-        "to_country",
-        "via",
-        "schematic",
-        "driver",
-        "figures",
-        "location_note",
-    ),
+    "fuel_corridors": _CORRIDOR_FIELDS,
+    "corridors": _CORRIDOR_FIELDS,
     "crossings": ("name_other_side", "mode", "status", "location_source"),
     "affected_regions": ("claim",),
     "cities": ("population",),
