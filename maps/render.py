@@ -11,6 +11,15 @@ from folium.utilities import JsCode
 from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import KzmapWarning, UsageError
 from kzmap.layers import available_layers, layer_info, load
+from kzmap.maps.basemap import (
+    LAND_LAYERS,
+    LAND_PANE,
+    QUIET_LAYERS,
+    WITH_CONTEXT,
+    add_quiet_layer,
+    add_relief,
+    ensure_panes,
+)
 from kzmap.maps.compact import CompactGeoJson
 from kzmap.maps.drawn import add_drawn
 from kzmap.maps.escape import safe_text
@@ -69,7 +78,8 @@ Bounds = tuple[float, float, float, float]
 #: and the whole northern route (44.0-86.1E, 35.3-56.8N, per kzmap.routes).
 DEFAULT_BOUNDS: Bounds = (34.3, 43.5, 57.2, 88.0)
 #: Layers drawn as the basemap: no legend section of their own for countries.
-BASEMAP_LAYERS = ("countries", "water", "borders")
+#: "context" (the land around the map extent) brings the relief tint with it.
+BASEMAP_LAYERS = ("countries", "context", "water", "rivers", "borders")
 #: Permanent per-feature labels (a layer-wide tooltip shows only one at a time).
 #: The text is the already escaped ``_kz_tooltip`` property; ``_kz_rank`` is
 #: an integer kzmap computes (its collision rank).
@@ -230,7 +240,11 @@ def add_layer(
         shown["_kz_rank"] = [label_rank(layer, r) for r in rows]
     for key, values in filter_properties(rows, state.lang).items():
         shown[key] = values
-    element = _geojson(shown, styles, safe_text(shown_title), show, labels)
+    if layer in LAND_LAYERS:
+        ensure_panes(m)
+    element = _geojson(
+        shown, styles, safe_text(shown_title), show, labels, land=layer in LAND_LAYERS
+    )
     element.add_to(m)
     add_place_labels(
         m, element, frame, layer=layer, lang=state.lang, bounds=state.bounds
@@ -260,10 +274,12 @@ def _geojson(
     name: str,
     show: bool,
     labels: bool,
+    *,
+    land: bool = False,
 ) -> folium.GeoJson:
     points = bool(shown.geom_type.isin(["Point", "MultiPoint"]).any())
     tooltip = None if labels else folium.GeoJsonTooltip(fields=[_TOOLTIP], labels=False)
-    return CompactGeoJson(
+    element = CompactGeoJson(
         shown,
         name=name,
         show=show,
@@ -281,6 +297,9 @@ def _geojson(
         if labels
         else None,
     )
+    if land:  # land fills go under the relief tint (kzmap.maps.basemap)
+        element.options["pane"] = LAND_PANE
+    return element
 
 
 def add_packaged_layer(
@@ -304,6 +323,11 @@ def add_packaged_layer(
     LayerNotFoundError
         If no packaged layer has that name.
     """
+    if name in QUIET_LAYERS and frame is None:  # plain basemap, not clickable
+        element = add_quiet_layer(m, name, show=show)
+        if name == "context":
+            add_relief(m, show=show)
+        return element
     data = load(name) if frame is None else frame
     info = layer_info(name)
     element = add_layer(
@@ -405,7 +429,7 @@ def default_map(
     """
     m = empty_map(tiles=tiles, lang=lang, title=title, subtitle=subtitle, bounds=bounds)
     for name in _with_routes(packaged_layer_order()):
-        if name in NOT_ON_DEFAULT_MAP:
+        if name in NOT_ON_DEFAULT_MAP or name == WITH_CONTEXT:  # drawn with context
             continue
         if name == "routes":  # kzmap.routes data, drawn by maps/routes.py
             add_routes(m, load_routes(), waypoints=load_waypoints(), lang=lang)

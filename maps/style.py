@@ -18,6 +18,8 @@ __all__ = [
     "LAYER_ORDER",
     "LINE_COLOURS",
     "MARKET_COLOURS",
+    "RELIEF_FLOOR",
+    "RIVER",
     "SEA",
     "USER_COLOUR",
     "Geometry",
@@ -28,6 +30,7 @@ __all__ = [
     "market_colour",
     "market_dash",
     "point_style",
+    "shaded",
     "symbol_for",
     "validate_style",
 ]
@@ -40,8 +43,46 @@ BORDER = "#7a6f64"
 COUNTRY_EDGE = "#857d72"
 #: Shore line of lakes and seas (a basemap line; not a thematic colour).
 WATER_EDGE = "#8fb0c8"
-#: Every colour a line or fill is drawn on: the three land tints and the sea.
-BASEMAP_COLOURS = (LAND, LAND_KAZAKHSTAN, LAND_CONTEXT, SEA)
+#: Rivers: a thin basemap line in the shore colour, like lake outlines (not a
+#: thematic colour; tests/maps/test_style.py keeps it apart from every market
+#: colour and much thinner than any route).
+RIVER = "#8fb0c8"
+RIVER_WEIGHT = 0.9
+
+
+def shaded(colour: str, factor: float) -> str:
+    """
+    Return `colour` multiplied by `factor` (0-1), as the relief tint darkens it.
+
+    Examples
+    --------
+    >>> shaded("#ffffff", 0.5)
+    '#808080'
+    """
+    return "#" + "".join(
+        f"{round(int(colour[i : i + 2], 16) * factor):02x}" for i in (1, 3, 5)
+    )
+
+
+#: Darkest the relief tint (maps/static/relief.jpg, multiplied over the land)
+#: may make each land tint: as dark as every line colour's 3:1 contrast allows.
+#: scripts/build_basemap.py builds the image within these floors; over the
+#: context land and the sea (already grey) it draws next to nothing.
+RELIEF_FLOOR: dict[str, float] = {
+    LAND_KAZAKHSTAN: 0.885,
+    LAND: 0.955,
+    LAND_CONTEXT: 0.985,
+    SEA: 0.985,
+}
+#: Every colour a line or fill is drawn on: the three land tints, the sea and
+#: the darkest the relief tint makes each land tint.
+BASEMAP_COLOURS = (
+    LAND,
+    LAND_KAZAKHSTAN,
+    LAND_CONTEXT,
+    SEA,
+    *(shaded(c, f) for c, f in RELIEF_FLOOR.items()),
+)
 KAZAKHSTAN_EDGE = "#3b3b3b"
 #: Colour of a feature whose market has no colour of its own.
 FALLBACK_COLOUR = "#777777"
@@ -135,6 +176,9 @@ _FAMILY = {
 #: Draw order of packaged layers, bottom first; unlisted layers go before "cities".
 LAYER_ORDER = (
     "countries",
+    "context",
+    "context_outlines",
+    "rivers",
     "water",
     "regions_legacy",
     "regions_2018",
@@ -203,6 +247,18 @@ def _water(_props: Mapping[str, object]) -> Style:
     # lakes, reservoirs and seas in the sea colour, so the Caspian and the
     # page background read as one water body
     return {"fillColor": SEA, "fillOpacity": 1.0, "color": WATER_EDGE, "weight": 0.6}
+
+
+def _context(props: Mapping[str, object]) -> Style:
+    # land with no outline (its clip edge must not show) and the real outlines
+    if props.get("kind") == "outline":
+        return {"color": COUNTRY_EDGE, "weight": 0.8, "fill": False}
+    fill = LAND if props.get("focus") else LAND_CONTEXT
+    return {"fillColor": fill, "fillOpacity": 1.0, "stroke": False}
+
+
+def _rivers(_props: Mapping[str, object]) -> Style:
+    return {"color": RIVER, "weight": RIVER_WEIGHT, "opacity": 1.0, "fill": False}
 
 
 def _borders(_props: Mapping[str, object]) -> Style:
@@ -302,6 +358,9 @@ def _generic(props: Mapping[str, object]) -> Style:
 _STYLES = {
     "countries": _countries,
     "water": _water,
+    "context": _context,
+    "context_outlines": _context,
+    "rivers": _rivers,
     "borders": _borders,
     "regions": _regions,
     "regions_legacy": _regions_legacy,

@@ -21,12 +21,13 @@ def _geojson_layers(m: folium.Map) -> list[folium.GeoJson]:
 def test_default_map_has_every_packaged_layer() -> None:
     m = default_map()
     keys = [layer.key for layer in page_state(m).layers]
-    # the northern route (kzmap.routes) is drawn as one group of its own;
-    # districts and the 2018 frame stay off the default map (size)
+    # the northern route (kzmap.routes) is drawn as one group of its own and
+    # the relief tint as an image; the context outlines travel with the
+    # context land; districts and the 2018 frame stay off the default map (size)
     assert {"districts", "regions_2018"} == NOT_ON_DEFAULT_MAP
-    packaged = set(available_layers()) - NOT_ON_DEFAULT_MAP
-    assert sorted(keys) == sorted([*packaged, "routes"])
-    assert len(_geojson_layers(m)) == len(keys) - 1
+    packaged = set(available_layers()) - NOT_ON_DEFAULT_MAP - {"context_outlines"}
+    assert sorted(keys) == sorted([*packaged, "routes", "relief"])
+    assert len(_geojson_layers(m)) == len(keys) - 2
 
 
 def test_layer_control_shows_translated_titles() -> None:
