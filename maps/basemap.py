@@ -85,30 +85,33 @@ def relief_data_uri() -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
-def add_relief(
-    m: folium.Map, *, show: bool = True
-) -> folium.raster_layers.ImageOverlay:
-    """Add the relief tint (inlined, no request) with a toggle in the layer control."""
+def add_relief(m: folium.Map, *, show: bool = True) -> folium.FeatureGroup:
+    """
+    Add the relief tint (inlined, no request) with a toggle in the layer control.
+
+    Returns the group holding the image (page scripts walk every drawn
+    layer as a group).
+    """
     ensure_panes(m)
     state = page_state(m)
     south, west, north, east = RELIEF_BOUNDS
     title = layer_title("relief", state.lang)
-    overlay = folium.raster_layers.ImageOverlay(
+    group = folium.FeatureGroup(name=safe_text(title), show=show)
+    folium.raster_layers.ImageOverlay(
         image=relief_data_uri(),
         bounds=[[south, west], [north, east]],
-        name=safe_text(title),
-        show=show,
+        control=False,
         pixelated=False,
         pane=RELIEF_PANE,
         interactive=False,
         className="kzmap-relief",
-    )
-    overlay.add_to(m)
+    ).add_to(group)
+    group.add_to(m)
     state.layers.append(
         DrawnLayer(
             key="relief",
             title=title,
-            element=overlay,
+            element=group,
             legend=None,
             citations=[
                 Citation(
@@ -120,7 +123,7 @@ def add_relief(
             ],
         )
     )
-    return overlay
+    return group
 
 
 def add_quiet_layer(m: folium.Map, name: str, *, show: bool = True) -> folium.GeoJson:

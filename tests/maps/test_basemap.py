@@ -43,7 +43,9 @@ def test_relief_is_inlined_small_and_within_its_floors() -> None:
 def test_relief_sits_between_the_land_and_the_overlays() -> None:
     m = default_map()
     elements = _elements(m)
-    relief = elements["relief"]
+    group = elements["relief"]
+    assert isinstance(group, folium.FeatureGroup)
+    (relief,) = group._children.values()
     assert isinstance(relief, folium.raster_layers.ImageOverlay)
     assert relief.options["pane"] == RELIEF_PANE
     assert relief.options["interactive"] is False

@@ -54,7 +54,9 @@ def test_every_default_layer_is_compact_and_complete() -> None:
     m = default_map()
     page = map_to_html(m)
     blocks = _blocks(page)
-    assert len(blocks) == 13  # 12 packaged layers (water too) + route lines, waypoints
+    # 14 packaged layers (water, rivers and the context land with its outlines
+    # in one block too) + route lines, waypoints
+    assert len(blocks) == 15
     assert all(data["features"] for data in blocks.values())
     assert "_add({" not in page.replace('_add({"features": [], ', "")
 

@@ -145,7 +145,10 @@ def test_basemap_is_drawn_under_the_layers(user_file: Path) -> None:
     m = build(Spec(layers=(LayerSpec(path=user_file),)))
     assert [layer.key for layer in page_state(m).layers] == [
         "countries",
+        "context",
+        "relief",
         "water",
+        "rivers",
         "borders",
         "file:incidents",
     ]
