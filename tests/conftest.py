@@ -96,7 +96,8 @@ def open_offline(browser: Any) -> Iterator[Any]:
         if not wait:  # e.g. the map is in an iframe: the test waits for it
             return page, report
         page.wait_for_function(
-            "() => document.querySelectorAll('.leaflet-overlay-pane path').length > 0"
+            # land fills are drawn in a pane of their own (kzmap.maps.basemap)
+            "() => document.querySelectorAll('.leaflet-map-pane path').length > 0"
             " && (document.documentElement.dataset.kzPending || '0') === '0'",
             timeout=20_000,
         )

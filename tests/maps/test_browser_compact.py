@@ -30,7 +30,9 @@ _COUNTS = """(names) => names.map(name => {
 def test_default_map_draws_every_layer(tmp_path: Path, open_offline) -> None:
     m = default_map()
     layers = [e for e in _walk(m.get_root()) if isinstance(e, CompactGeoJson)]
-    assert len(layers) == 13  # 12 packaged layers (water too), route lines, waypoints
+    # 14 packaged layers (water, rivers, the context land with its outlines in
+    # one layer), route lines, waypoints
+    assert len(layers) == 15
     path = save_html(m, tmp_path / "kazakhstan.html")
     page, report = open_offline(path)
     counts = page.evaluate(_COUNTS, [layer.get_name() for layer in layers])
