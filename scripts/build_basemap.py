@@ -71,9 +71,12 @@ RIVER_PRECISION = 3
 RELIEF_DEG_PER_PX = 0.1  # about the default zoom (0.07 degrees a pixel)
 RELIEF_QUALITY = 90
 RELIEF_FADE_DEG = 1.5  # fade to white (no effect) over this width at each edge
-# A pixel this many levels darker than its surroundings gets the full shadow
-# its land tint allows (RELIEF_FLOOR); lit slopes and flat land stay white.
-RELIEF_FULL_SHADOW = 20.0
+# Shadows: a pixel RELIEF_MIN_SHADOW levels darker than its surroundings
+# starts to shade (smaller steps are the source's colour changes on flat land,
+# not relief); RELIEF_MIN_SHADOW + RELIEF_FULL_SHADOW levels darker gets the
+# full shadow its land tint allows (RELIEF_FLOOR). Lit slopes stay white.
+RELIEF_MIN_SHADOW = 8.0
+RELIEF_FULL_SHADOW = 32.0
 RELIEF_BLUR_PX = 4  # high-pass radius in source pixels (0.033 degrees each)
 RELIEF_MARGIN = 3 / 255  # keep this far above each floor (JPEG rounding)
 DATE = "2018-05-21"  # Natural Earth 4.1.0 release
@@ -254,7 +257,8 @@ def build_relief(wheel: Path, countries: gpd.GeoDataFrame) -> bytes:
         dtype=np.float64,
     )
     # 255 flat or lit, 0 the deepest shadow kept
-    shade = np.clip(255 - 255 * (blurred - crop) / RELIEF_FULL_SHADOW, 0, 255)
+    depth = (blurred - crop - RELIEF_MIN_SHADOW) / RELIEF_FULL_SHADOW
+    shade = 255 - 255 * np.clip(depth, 0, 1)
     # resample: columns linear in lon, rows linear in Web Mercator y
     out_w = round((east - west) / RELIEF_DEG_PER_PX)
     y_top, y_bottom = _mercator_y(np.array([north, south]))
