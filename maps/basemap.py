@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, cast
 
 import folium
 import pandas as pd
-from branca.element import Element, Figure
+from branca.element import Element, Figure, MacroElement
+from jinja2 import Template
 
 from kzmap.geo.crs import to_storage_crs
 from kzmap.layers import available_layers, layer_info, load
@@ -68,6 +69,36 @@ _CSS = (
 )
 
 
+#: Zoom above which the relief tint fades out: its 0.1 degree pixels would
+#: show as smudges at town scale (gone by RELIEF_MAX_ZOOM + 1.5).
+RELIEF_MAX_ZOOM = 7.0
+
+
+class _ReliefFade(MacroElement):  # type: ignore[misc]  # branca is untyped
+    """Page script: fade the relief pane out as the map zooms in past 7."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  function fade() {
+    var pane = map.getPane({{ this.pane|tojson }});
+    var shown = ({{ this.top }} - map.getZoom()) / 1.5;
+    if (pane) { pane.style.opacity = Math.max(0, Math.min(1, shown)); }
+  }
+  map.on("zoomend", fade);
+  fade();
+})();
+{% endmacro %}"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "KzmapReliefFade"
+        self.pane = RELIEF_PANE
+        self.top = RELIEF_MAX_ZOOM + 1.5
+
+
 def ensure_panes(m: folium.Map) -> None:
     """Add the land and relief panes to `m` once (under the overlay pane, 400)."""
     root = cast("Figure", m.get_root())
@@ -76,6 +107,7 @@ def ensure_panes(m: folium.Map) -> None:
     root.header.add_child(Element(_CSS), name="kzmap_panes")
     folium.map.CustomPane(LAND_PANE, z_index=350, pointer_events=True).add_to(m)
     folium.map.CustomPane(RELIEF_PANE, z_index=360, pointer_events=False).add_to(m)
+    _ReliefFade().add_to(m)
 
 
 @functools.cache

@@ -77,3 +77,20 @@ def test_no_line_along_the_edge_of_the_detailed_countries(
         row = [_hex(image.getpixel((x, y))) for x in range(x0, x1 + 1)]
         darkest = max(contrast_ratio(LAND, c) for c in row)
         assert darkest < 1.3, (lat, lon0, lon1, row)
+
+
+def test_relief_shows_at_country_scale_and_fades_at_town_scale(
+    page_path: Path, open_offline
+) -> None:
+    page, _ = open_offline(page_path, width=1400, height=900)
+    page.wait_for_function("() => document.body.classList.contains('kzmap-ready')")
+    style = "getComputedStyle(window.kzmapView.map.getPane('kzmapRelief'))"
+    opacity = f"() => {style}.opacity"
+    blend = f"() => {style}.mixBlendMode"
+    assert page.evaluate(opacity) == "1"
+    assert page.evaluate(blend) == "multiply"
+    img = page.locator(".leaflet-kzmapRelief-pane img.kzmap-relief")
+    assert img.count() == 1
+    assert img.get_attribute("src").startswith("data:image/jpeg;base64,")
+    page.evaluate("() => window.kzmapView.map.setZoom(9, {animate: false})")
+    page.wait_for_function(f"() => ({opacity})() === '0'")
