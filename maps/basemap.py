@@ -93,7 +93,7 @@ class _ReliefFade(MacroElement):  # type: ignore[misc]  # branca is untyped
     )
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "KzmapReliefFade"
         self.pane = RELIEF_PANE
         self.top = RELIEF_MAX_ZOOM + 1.5
