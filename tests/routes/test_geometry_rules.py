@@ -34,32 +34,18 @@ from kzmap.routes.rules import misplaced_points, over_water
 
 MAX_CROSSING_KM = 10.0
 
-#: NR-F's Caspian section: the coast road (Turkmenbashi–strait bridge–Garabogaz–
-#: Kazakh border; Trend 2018, eurasia.travel) runs on spits 2-4 km wide that a few
-#: straight legs between named places cannot follow, and the Balkanabat–
-#: Turkmenbashi leg cuts the Türkmenbaşy bay (no named town on its north shore has
-#: a sourced location).
-UNRESOLVED_WATER = {
-    "NR-F-06>NR-F-07",
-    "NR-F-07>NR-F-08",
-    "NR-F-08>NR-F-09",
-    "NR-F-09>NR-F-10",
-}
+#: NR-F's Caspian section now follows land-path vertices (scripts/land_path.py)
+#: and crosses the Kara-Bogaz-Gol strait on the bridge: no leg is left over water.
+UNRESOLVED_WATER: set[str] = set()
 #: The Kara-Bogaz-Gol strait bridge lies, as a bridge does, over the water polygon.
-UNRESOLVED_PLACES = {"NR-F-08"}
+UNRESOLVED_PLACES = {"NR-F-10"}
 #: Passages whose crossing could not be located by any public page found (the
 #: research points are held back in scripts/data/crossings.toml).
 UNRESOLVED_PASSAGES = {
-    ("NR-A", "KZ", "RU"),  # Sharbakty – Kulunda
-    ("NR-B1", "KZ", "RU"),  # Karakoga – Isilkul
-    ("NR-C", "KZ", "RU"),  # Zhaisan – Sagarchin
-    ("NR-F", "TM", "KZ"),  # Temir-Baba – Garabogaz
-    # On the geokz line the Kostanay–Troitsk road leaves Kazakhstan 11.8 km from
-    # the Kairak research placement (itself a town-level guess): needs the post's
-    # sourced position.
-    ("NR-B2", "KZ", "RU"),
+    ("NR-C", "KZ", "RU"),  # Zhaisan – Sagarchin: no coordinate for either village
 }
-#: Branches with stretches outside every country polygon (open sea).
+#: Branches with stretches outside every country polygon: NR-F crosses the 2 km
+#: Kara-Bogaz-Gol strait on the bridge, which the land polygons leave out.
 UNRESOLVED_OUTSIDE = {"NR-F"}
 
 
@@ -159,21 +145,23 @@ def test_every_crossing_names_where_its_coordinate_comes_from() -> None:
     assert (crossings["location_source"].str.len() > 20).all()
     town_proxies = crossings["location_source"].str.startswith("well-known")
     assert (crossings.loc[town_proxies, "confidence"] != "confirmed").all()
+    # derived points (a line between two named places meets the border) are
+    # never presented as sourced: inferred basis, approximate, 10-30 km
+    derived = crossings["location_source"].str.startswith("derived:")
+    assert derived.sum() >= 1
+    assert (crossings.loc[derived, "location_basis"] == "inferred").all()
+    assert (crossings.loc[derived, "confidence"] == "approximate").all()
+    assert (crossings.loc[derived, "precision_km"] >= 10).all()
 
 
 #: Corridor passages at crossings no public page locates (held back in
-#: scripts/data/crossings.toml: Zhaisan, Syrym, Aksai; no TJ–UZ crossing ships).
+#: scripts/data/crossings.toml: Zhaisan, Syrym; no TJ–UZ crossing ships).
 UNRESOLVED_CORRIDOR_PASSAGES = {
-    ("counterfeit-cn-kz-europe", "KZ", "RU"),
-    ("migrants-uz-ru", "KZ", "RU"),
-    ("migrants-kg-ru", "KZ", "RU"),
-    # The straight Korday–Shu leg clips Kyrgyz territory along the Chu river on
-    # the geokz line: needs a sourced waypoint on the Korday–Shu road.
-    ("migrants-kg-ru", "KG", "KZ"),
-    ("migrants-kg-ru", "KZ", "KG"),
-    ("migrants-tj-ru", "TJ", "UZ"),
-    ("migrants-tj-ru", "KZ", "RU"),
-    ("saiga-kz-ru", "KZ", "RU"),
+    ("counterfeit-cn-kz-europe", "KZ", "RU"),  # Zhaisan – Sagarchin
+    ("migrants-uz-ru", "KZ", "RU"),  # Zhaisan – Sagarchin
+    ("migrants-kg-ru", "KZ", "RU"),  # Syrym – Mashtakovo
+    ("migrants-tj-ru", "TJ", "UZ"),  # Khujand – Tashkent road, no crossing ships
+    ("migrants-tj-ru", "KZ", "RU"),  # Zhaisan – Sagarchin
 }
 
 
