@@ -161,12 +161,11 @@ def test_every_crossing_names_where_its_coordinate_comes_from() -> None:
 
 
 #: Corridor passages at crossings no public page locates (held back in
-#: scripts/data/crossings.toml: Zhaisan, Syrym; no TJ–UZ crossing ships).
+#: scripts/data/crossings.toml: Zhaisan, Syrym).
 UNRESOLVED_CORRIDOR_PASSAGES = {
     ("counterfeit-cn-kz-europe", "KZ", "RU"),  # Zhaisan – Sagarchin
     ("migrants-uz-ru", "KZ", "RU"),  # Zhaisan – Sagarchin
     ("migrants-kg-ru", "KZ", "RU"),  # Syrym – Mashtakovo
-    ("migrants-tj-ru", "TJ", "UZ"),  # Khujand – Tashkent road, no crossing ships
     ("migrants-tj-ru", "KZ", "RU"),  # Zhaisan – Sagarchin
 }
 
