@@ -9,14 +9,13 @@ import pandas as pd
 import shapely
 from pyproj import Geod
 
-from kzmap.geo._local import buffer_pieces, distances_km, local_pieces
+from kzmap.geo._local import near_lines
 from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import DataError, UsageError
 from kzmap.geo.join import require_polygon_index
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from numpy.typing import NDArray
 
     from kzmap.geo.join import PolygonIndex
 
@@ -130,13 +129,14 @@ def features_near_lines(
     """
     Find every feature within `distance_km` of each line.
 
-    Each line is cut into pieces of about 250 km, each measured in its own
-    azimuthal-equidistant projection (the engine of
-    `kzmap.routes.exposure`): the distance is the shortest over the pieces,
-    within about 0.05 % of the geodesic distance up to 200 km, anywhere, where
-    one Albers projection for Central Asia is off by about 1 %. A feature is
-    kept when that distance is at most `distance_km` (exact distance, not a
-    polygonal buffer).
+    The proximity engine of `kzmap.routes.exposure` (one implementation,
+    `kzmap.geo._local.near_lines`): segments are geodesics (densified every
+    25 km), each line is cut into pieces of about 250 km, each measured in its
+    own azimuthal-equidistant projection, and the distance is the shortest
+    over the pieces: within about 0.05 % of the geodesic distance up to
+    200 km, anywhere, where one Albers projection for Central Asia is off by
+    about 1 %. A feature is kept when that distance is at most `distance_km`
+    (exact distance, not a polygonal buffer).
 
     Parameters
     ----------
@@ -169,30 +169,14 @@ def features_near_lines(
     names = _line_keys(lines, line_key, "lines")
     near = to_storage_crs(features, name="features").geometry.to_numpy()
     far = to_storage_crs(lines, name="lines").geometry.to_numpy()
-    tree = shapely.STRtree(near)
-    found: list[tuple[NDArray[np.intp], int, NDArray[np.float64]]] = []
-    for at, line in enumerate(far):
-        if line is None or line.is_empty:
-            continue
-        local = local_pieces(line)
-        # candidates: within the buffer pieces (widened for their polygonal
-        # round caps) or on the line; then filtered on the exact distance
-        pieces = buffer_pieces(local, distance_km * 1.01 + 0.01)
-        hits = tree.query(np.append(pieces, line), predicate="intersects")[1]
-        candidates = np.unique(hits)
-        reached = near[candidates]
-        touching = shapely.intersects(reached, line)
-        km = distances_km(local, pieces, reached, touching)
-        keep = km <= distance_km
-        found.append((candidates[keep], at, km[keep]))
-    i = np.concatenate([f[0] for f in found] or [np.empty(0, np.intp)])
-    j = np.concatenate([np.full(len(f[0]), f[1]) for f in found] or [np.empty(0, int)])
-    km = np.concatenate([f[2] for f in found] or [np.empty(0)])
+    present = np.flatnonzero(~(shapely.is_missing(far) | shapely.is_empty(far)))
+    found = near_lines(far[present], np.asarray(near, dtype=object), distance_km)
+    i, j = found.target, present[found.line]
     order = np.lexsort((j, i))
     return pd.DataFrame(
         {
             "feature": features.index[i[order]],
             line_key: names.to_numpy()[j[order]],
-            "distance_km": km[order],
+            "distance_km": found.km[order],
         }
     )

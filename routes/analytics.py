@@ -17,6 +17,7 @@ from kzmap.routes.schema import ROUTE_ID
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -85,7 +86,8 @@ def _route_ids(routes: gpd.GeoDataFrame) -> list[str]:
     return [str(v) for v in routes.index]
 
 
-def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
+def _route_lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
+    """Return the routes' lon/lat (Multi)LineStrings; DataError for other rows."""
     lonlat = to_storage_crs(routes, name="routes")
     problems = [
         f"`routes` row {n} ({rid!r}): geometry is "
@@ -99,13 +101,17 @@ def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
     ]
     if problems:
         raise DataError("\n".join(problems))
-    return [densify_line(g) for g in lonlat.geometry]
+    return list(lonlat.geometry)
 
 
-def _polygon_index(
+def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
+    return [densify_line(g) for g in _route_lines(routes)]
+
+
+def _keyed_polygons(
     polygons: gpd.GeoDataFrame, *, by: str, name: str
-) -> tuple[EdgeIndex, list[object]]:
-    """Validate `polygons`, repair invalid shapes, and index them with their keys."""
+) -> tuple[NDArray[np.object_], list[object]]:
+    """Validate `polygons` (lon/lat), repair invalid shapes; with their keys."""
     require_crs(polygons, name=name)
     if by not in polygons.columns:
         msg = (
@@ -114,21 +120,30 @@ def _polygon_index(
         )
         raise UsageError(msg)
     lonlat = to_storage_crs(polygons, name=name)
-    kept = lonlat[lonlat.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if kept.empty:
+    geoms = np.asarray(lonlat.geometry.values, dtype=object)
+    kept = np.isin(shapely.get_type_id(geoms), (3, 6))  # (Multi)Polygon
+    if not kept.any():
         msg = f"`{name}` has no Polygon or MultiPolygon features."
         raise DataError(msg)
-    geoms = np.asarray(kept.geometry.values, dtype=object)
+    geoms, by_values = geoms[kept], polygons[by].to_numpy()[kept]
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
-        keys = kept[by][invalid].tolist()
+        keys = by_values[invalid].tolist()
         warnings.warn(
             f"`{name}`: repaired invalid polygon(s) {keys!r} with shapely.make_valid.",
             RepairWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-    return EdgeIndex(list(geoms)), kept[by].tolist()
+    return geoms, by_values.tolist()
+
+
+def _polygon_index(
+    polygons: gpd.GeoDataFrame, *, by: str, name: str
+) -> tuple[EdgeIndex, list[object]]:
+    """Validate `polygons`, repair invalid shapes, and index them with their keys."""
+    geoms, keys = _keyed_polygons(polygons, by=by, name=name)
+    return EdgeIndex(list(geoms)), keys
 
 
 def _runs(routes: gpd.GeoDataFrame, index: EdgeIndex) -> list[tuple[str, list[Run]]]:
