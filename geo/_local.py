@@ -42,6 +42,7 @@ __all__ = [
     "Near",
     "Pieces",
     "densify",
+    "densify_lines",
     "near_lines",
 ]
 
@@ -107,6 +108,21 @@ def densify(
     order = np.argsort(at, kind="stable")
     out = np.concatenate([xy, np.column_stack([lon, lat])])[order]
     return out, np.r_[part_of, part_of[start[seg]]][order]
+
+
+def densify_lines(
+    lines: Sequence[BaseGeometry] | NDArray[np.object_],
+) -> NDArray[np.object_]:
+    """Lon/lat (Multi)LineStrings with every segment densified along its geodesic."""
+    xy, part_of, line_of = _segments(lines)
+    xy, part_of = densify(xy, part_of)
+    parts = np.asarray(shapely.linestrings(xy, indices=part_of), dtype=object)
+    out = np.asarray(lines, dtype=object).copy()
+    multi = shapely.get_type_id(out) == 5
+    for i in np.unique(line_of):
+        mine = parts[line_of == i]
+        out[i] = shapely.multilinestrings(mine) if multi[i] else mine[0]
+    return out
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import shapely
 
 from kzmap.geo.crs import require_crs, to_storage_crs
 from kzmap.geo.errors import DataError, KzmapWarning, RepairWarning, UsageError
+from kzmap.geo.lines import length_runs
 from kzmap.routes._overlay import EdgeIndex, Run, pieces_along, runs_from_pieces
 from kzmap.routes.geodesy import WGS84, densify_line
 from kzmap.routes.schema import ROUTE_ID
@@ -160,6 +161,12 @@ def length_by_polygon(
     """
     Split each route's geodesic length among the polygons it passes through.
 
+    A thin caller of the engine of `kzmap.geo.line_length_by_polygon`
+    (`kzmap.geo.lines.length_runs`: segments are geodesics, pieces get their
+    fraction of the geodesic length), so both give the same lengths. A
+    stretch on a shared boundary counts for the polygon with the smallest
+    key, as there; where polygons overlap, it counts in each of them.
+
     Parameters
     ----------
     routes
@@ -187,13 +194,17 @@ def length_by_polygon(
     UsageError
         If `polygons` has no column `by`.
     """
-    index, keys = _polygon_index(polygons, by=by, name="polygons")
+    geoms, keys = _keyed_polygons(polygons, by=by, name="polygons")
     rows: list[dict[str, object]] = []
-    for rid, runs in _runs(routes, index):
+    runs_of = length_runs(_route_lines(routes), geoms)
+    for rid, runs in zip(_route_ids(routes), runs_of, strict=True):
         total = sum(r.length_km for r in runs)
         lengths: dict[object, float] = {}
         for run in runs:
-            for key in [keys[p] for p in run.polygons] or [None]:
+            # inside: every polygon holding the run (overlaps count in each);
+            # on a boundary: the one with the smallest key, as in kzmap.geo
+            held = list(run.polygons) or _smallest_key(run.along, keys)
+            for key in [keys[p] for p in held] or [None]:
                 lengths[key] = lengths.get(key, 0.0) + run.length_km
         if sum(lengths.values()) > total * (1 + 1e-9) + 1e-9:
             warnings.warn(
@@ -216,6 +227,15 @@ def length_by_polygon(
     # object dtype keeps None (not NaN) for stretches outside every polygon
     table["polygon"] = pd.Series([r["polygon"] for r in rows], dtype=object)
     return table
+
+
+def _smallest_key(along: tuple[int, ...], keys: list[object]) -> list[int]:
+    if not along:
+        return []
+    try:
+        return [min(along, key=lambda p: keys[p])]  # type: ignore[arg-type,return-value]
+    except TypeError:  # keys that do not sort together: the first polygon
+        return [along[0]]
 
 
 def _nearest_crossing(
