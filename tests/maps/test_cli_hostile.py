@@ -95,7 +95,7 @@ def test_warnings_are_single_lines_grouped(tmp_path: Path, capsys) -> None:
     assert lines, "expected warnings"
     assert all(line.startswith("kzmap: warning: ") for line in lines)
     assert all(".py:" not in line for line in lines)
-    null_lines = [line for line in lines if "nulls.geojson, feature" in line]
+    null_lines = [line for line in lines if "nulls.geojson: feature" in line]
     assert len(null_lines) == 3
     assert null_lines[-1].endswith("(and 7 more like this)")
 
