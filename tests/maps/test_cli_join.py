@@ -106,10 +106,18 @@ def test_join_parquet_folder_uses_dask(tmp_path, regions_file) -> None:
 def test_join_errors(tmp_path, regions_file, points_csv, capsys) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
-    assert main(["join", str(bad), "--to", str(regions_file), "-o", "x.csv"]) == 1
+    # no coordinate columns: named with --lon/--lat, so bad usage (exit 2)
+    assert main(["join", str(bad), "--to", str(regions_file), "-o", "x.csv"]) == 2
     err = capsys.readouterr().err
     assert "found no longitude column" in err
     assert "Pass --lon and --lat" in err
+    assert "its columns are 'a', 'b'." in err
+    # the same for render --add; kzmap validate reports it as a data error
+    out = str(tmp_path / "m.html")
+    assert main(["render", "--layers", "countries", "--add", str(bad), "-o", out]) == 2
+    assert "its columns are 'a', 'b'." in capsys.readouterr().err
+    assert main(["validate", str(bad)]) == 1
+    capsys.readouterr()
     argv = ["join", str(points_csv), "--to", str(regions_file)]
     with pytest.raises(SystemExit) as exit_info:
         main([*argv, "-o", str(tmp_path / "x.txt")])
