@@ -166,9 +166,11 @@ def test_join_csv_row_errors_name_the_line(tmp_path, capsys) -> None:
 def test_join_one_coordinate_column_per_axis(tmp_path, capsys) -> None:
     twice = tmp_path / "twice.csv"
     twice.write_text("lon,x,lat\n76.9,76.9,43.2\n", encoding="utf-8")
-    assert main(["join", str(twice), "-o", str(tmp_path / "o.csv")]) == 1
+    # ambiguous, like missing: resolved with --lon/--lat, so bad usage (exit 2)
+    assert main(["join", str(twice), "-o", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err
     assert "several ('lon', 'x') longitude column" in err
+    assert "its columns are 'lon', 'x', 'lat'." in err
     argv = ["join", str(twice), "--lon", "x", "-o", str(tmp_path / "o.csv")]
     assert main(argv) == 0
 
