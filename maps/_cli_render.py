@@ -176,6 +176,7 @@ def _run(args: argparse.Namespace) -> int:
             pdf=args.pdf,
             svg=args.svg,
             page=args.page,
+            lenient=args.lenient,  # spec layers and --add files alike
         )
     else:
         outputs = _default(args)

@@ -41,7 +41,7 @@ def test_non_utf8_geojson_names_feature_and_field(tmp_path: Path, engine) -> Non
     path = _latin1_geojson(tmp_path)
     with pytest.raises(
         ReadError,
-        match=r"latin1\.geojson, feature 1 \(id 'f1'\), field 'name': .*`encoding=`",
+        match=r"latin1\.geojson: feature 1 \(id 'f1'\): field 'name': .*`encoding=`",
     ):
         read(path, engine=engine)
 
@@ -83,7 +83,7 @@ def test_shapefile_with_lying_cpg_is_an_error_in_both_engines(
     # .dbf bytes itself, so both engines give the same located error.
     path = _lying_cpg_shapefile(tmp_path)
     with pytest.raises(
-        ReadError, match=r"feature 1, field 'name': b'Caf\\xe9' is not valid utf-8"
+        ReadError, match=r"feature 1: field 'name': b'Caf\\xe9' is not valid utf-8"
     ):
         read(path, engine=engine)
 
@@ -120,6 +120,6 @@ def test_geopackage_invalid_utf8_same_error_both_engines(
         db.execute("update t set name = CAST(X'436166E9' AS TEXT) where fid = 2")
     # pyogrio raises without naming the value; fiona would silently give NaN.
     with pytest.raises(
-        ReadError, match=r"layer 't', feature 1, field 'name': b'Caf\\xe9' is not valid"
+        ReadError, match=r"layer 't': feature 1: field 'name': b'Caf\\xe9' is not valid"
     ):
         read(path, engine=engine)
