@@ -27,6 +27,8 @@
     '<path d="M20 4 L32 44 L20 36 L8 44 Z" fill="#1a1a1a"/>' +
     '<path d="M20 4 L20 36 L8 44 Z" fill="#fff" stroke="#1a1a1a" stroke-width="1.5"/></svg>';
 
+  var MIN_FRAME = 8; // smallest side of the frame drawn on the locator (inset units)
+
   function placeFrame(svg, map) {
     var b = map.getBounds();
     var west = Number(svg.dataset.west);
@@ -36,10 +38,15 @@
     var rect = svg.querySelector('.kzmap-locator-frame');
     var x = (b.getWest() - west) * cos * k;
     var y = (north - b.getNorth()) * k;
-    rect.setAttribute('x', x.toFixed(1));
-    rect.setAttribute('y', y.toFixed(1));
-    rect.setAttribute('width', Math.max((b.getEast() - b.getWest()) * cos * k, 3).toFixed(1));
-    rect.setAttribute('height', Math.max((b.getNorth() - b.getSouth()) * k, 3).toFixed(1));
+    var w = (b.getEast() - b.getWest()) * cos * k;
+    var h = (b.getNorth() - b.getSouth()) * k;
+    // a small map still gets a frame one can find: at least MIN_FRAME units,
+    // centred where the map is
+    var grow = Math.max(MIN_FRAME - w, MIN_FRAME - h, 0) / 2;
+    rect.setAttribute('x', (x - grow).toFixed(1));
+    rect.setAttribute('y', (y - grow).toFixed(1));
+    rect.setAttribute('width', (w + 2 * grow).toFixed(1));
+    rect.setAttribute('height', (h + 2 * grow).toFixed(1));
   }
 
   /**
@@ -78,6 +85,8 @@
     text('kzmap-sheet-north-label', o.north, arrow);
     var scale = map.getContainer().querySelector('.leaflet-control-scale');
     if (scale) orient.appendChild(scale);
+    // ru/kk maps show kilometres only: keep that once the scale leaves the map
+    if (map.getContainer().classList.contains('kzmap-metric-only')) orient.classList.add('kzmap-metric-only');
     var inset = div('kzmap-sheet-locator', side);
     text('kzmap-panel-title', o.locatorTitle, inset);
     inset.insertAdjacentHTML('beforeend', o.locator);
