@@ -70,7 +70,7 @@
     // the map frame
     var frame = div('kzmap-sheet-frame', sheet);
     frame.appendChild(map.getContainer());
-    // side: legend, north arrow and scale, locator, date
+    // side: legend, north arrow and scale, locator
     var side = div('kzmap-sheet-side', sheet);
     var legend = document.getElementById('kzmap-legend');
     if (legend) {
@@ -90,9 +90,10 @@
     var inset = div('kzmap-sheet-locator', side);
     text('kzmap-panel-title', o.locatorTitle, inset);
     inset.insertAdjacentHTML('beforeend', o.locator);
-    text('kzmap-sheet-date', o.date, side);
-    // foot: disclaimer and network note; then the full list of sources
+    // foot: date, disclaimer and network note; then the full list of sources
+    // (the date sits in the foot so that a long legend never pushes it off)
     var foot = div('kzmap-sheet-foot', sheet);
+    text('kzmap-sheet-date', o.date, foot);
     var sources = document.getElementById('kzmap-sources');
     var cites = div('kzmap-sheet-sources');
     body.insertBefore(cites, sheet.nextSibling);
