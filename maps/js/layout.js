@@ -11,6 +11,7 @@
   var WIDE = 1200; // below this width (or on touch screens) the layer control starts collapsed
   var GAP = 6; // pixels kept between a control and the focus
   var CENTRE = 2; // rank of regional centres (kzmap.maps.labels.CENTRE)
+  var DOT = 8; // half the side of the square kept clear around a labelled point
   var GAP_LABEL = 10; // a right-hand label's left edge is this far right of its point (offset 4 + margin 6)
 
   function touch() {
@@ -112,12 +113,15 @@
     return [[0, 0], [-(w + gap), 0], [-half, -(h / 2 + 6)], [-half, h / 2 + 6]];
   }
 
-  /** The few pixels around a label's point, so other labels keep off its dot. */
+  /**
+   * The pixels around a label's point that other labels keep off: its dot
+   * and a margin, so that no label reads as the name of a neighbour's dot.
+   */
   function dot(item) {
     var b = item.box;
     var y = (b.top + b.bottom) / 2;
     var x = b.left - GAP_LABEL;
-    return { left: x - 3, right: x + 3, top: y - 3, bottom: y + 3 };
+    return { left: x - DOT, right: x + DOT, top: y - DOT, bottom: y + DOT };
   }
 
   /** The middle of a label's dot: covered, the dot cannot be told apart. */
