@@ -124,6 +124,8 @@ def test_pdf_svg_and_png_of_the_print_sheet(tmp_path: Path) -> None:
     # the sheet, then the sources on a second page; text is embedded fonts
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
     assert b"/FontFile" in pdf
+    # all vector: no picture in it (label halos are strokes, not blurred shadows)
+    assert re.search(rb"/Subtype\s*/Image", pdf) is None
     root = ET.parse(tmp_path / "s.svg").getroot()
     ns = "{http://www.w3.org/2000/svg}"
     texts = [t.text or "" for t in root.iter(f"{ns}text")]
