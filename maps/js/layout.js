@@ -138,6 +138,7 @@
    * the dot of a labelled centre or point of the same or higher rank, or a control: a
    * point label tries the right of its point, then the left, above and
    * below, and is hidden when all four clash or a higher label covers its dot.
+   * An area's name (a region labelled both by its layer and as a place) shows once.
    */
   kz.declutter = function (map) {
     var container = map.getContainer();
@@ -185,11 +186,13 @@
         return other !== self && other.rank <= Math.max(self.rank, CENTRE) && overlaps(b, other.dot);
       });
     }
+    var named = {}; // names of areas already shown: a region's name once
     order.forEach(function (item) {
       var place = null;
-      var hidden = item.point && kept.some(function (k) {
+      var text = item.el.textContent;
+      var hidden = item.point ? kept.some(function (k) {
         return overlaps(centre(item), k);
-      });
+      }) : named[text] === true;
       if (!hidden) moves(item).some(function (m) {
         var b = shifted(item.box, m[0], m[1]);
         if (fits(b, item)) place = { box: b, m: m };
@@ -204,6 +207,7 @@
         item.el.style.marginTop = item.margin[1] + place.m[1] + 'px';
       }
       kept.push(place.box);
+      if (!item.point) named[text] = true;
     });
   };
 

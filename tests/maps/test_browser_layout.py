@@ -33,7 +33,8 @@ _LABELS = """() => Array.from(document.querySelectorAll(
     '.leaflet-tooltip.kzmap-label, .leaflet-tooltip.kzmap-place'))
   .filter(e => getComputedStyle(e).visibility !== 'hidden')
   .map(e => { const r = e.getBoundingClientRect();
-              return [r.left, r.top, r.right, r.bottom, e.textContent]; })"""
+              return [r.left, r.top, r.right, r.bottom, e.textContent,
+                      e.classList.contains('leaflet-tooltip-right')]; })"""
 
 
 def _meets(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -101,6 +102,9 @@ def test_no_two_labels_overlap_on_a_spec(open_offline, tmp_path, name: str) -> N
     labels = page.evaluate(_LABELS)
     assert len(labels) >= 3
     _apart(labels)
+    # an area named by its layer's labels and as a place shows its name once
+    areas = [label[4] for label in labels if not label[5]]
+    assert len(areas) == len(set(areas)), areas
     assert report.page_errors == []
 
 
