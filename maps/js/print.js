@@ -154,13 +154,23 @@
     var range = document.createRange();
     var at = 0;
     var line = null;
+    // a stroked halo (place names) is kept: stroke painted under the fill
+    function cased(value) {
+      if (style.textTransform === 'uppercase') return value.toUpperCase();
+      if (style.textTransform === 'lowercase') return value.toLowerCase();
+      return value;
+    }
+    var halo = parseFloat(style.webkitTextStrokeWidth) || 0;
+    var stroke = halo
+      ? '" stroke="' + esc(style.webkitTextStrokeColor) + '" stroke-width="' + halo + '" paint-order="stroke'
+      : '';
     function flush() {
       if (!line || !line.text.trim()) return;
       out.push(
         '<text x="' + (line.x - origin.left).toFixed(1) + '" y="' + (line.base - origin.top).toFixed(1) +
           '" font-family="' + esc(style.fontFamily) + '" font-size="' + style.fontSize +
           '" font-weight="' + style.fontWeight + '" font-style="' + style.fontStyle +
-          '" fill="' + esc(style.color) + '">' + esc(line.text.trim()) + '</text>'
+          '" fill="' + esc(style.color) + stroke + '">' + esc(cased(line.text.trim())) + '</text>'
       );
     }
     words.forEach(function (word) {
