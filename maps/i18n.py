@@ -6,7 +6,7 @@ import math
 import tomllib
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from kzmap.geo.errors import UsageError
 
@@ -26,10 +26,28 @@ __all__ = [
 ]
 
 Language = Literal["en", "ru", "kk"]
-#: Languages of the interface and of feature names (``name_<lang>`` fields).
-LANGUAGES: tuple[Language, ...] = ("en", "ru", "kk")
 
 _MESSAGES = files("kzmap.maps") / "messages"
+
+
+def _catalog_languages() -> tuple[Language, ...]:
+    """Return the language of every catalog in maps/messages/, by ``[meta] order``."""
+    found: list[tuple[int, str]] = []
+    for entry in _MESSAGES.iterdir():
+        if entry.name.endswith(".toml"):
+            meta = tomllib.loads(entry.read_text(encoding="utf-8")).get("meta", {})
+            found.append((int(meta.get("order", 99)), entry.name.removesuffix(".toml")))
+    known = set(get_args(Language))
+    codes = [code for _, code in sorted(found)]
+    if set(codes) != known:  # a catalog added without teaching the type, or lost
+        msg = f"Message catalogs {codes} do not match the Language type {known}."
+        raise RuntimeError(msg)
+    return cast("tuple[Language, ...]", tuple(codes))
+
+
+#: Languages of the interface and of feature names (``name_<lang>`` fields):
+#: one per message catalog, the single list the CLI, specs and maps use.
+LANGUAGES: tuple[Language, ...] = _catalog_languages()
 
 
 def require_language(lang: str) -> Language:

@@ -52,3 +52,23 @@ def test_unknown_language_is_refused_by_the_map() -> None:
 
 def test_languages_are_three() -> None:
     assert LANGUAGES == ("en", "ru", "kk")
+
+
+def test_one_language_list_from_the_catalogs_reaches_the_cli() -> None:
+    import argparse
+    from typing import get_args
+
+    from kzmap.maps import _cli_render
+    from kzmap.maps.i18n import Language
+
+    stems = {
+        p.name.removesuffix(".toml")
+        for p in (files("kzmap.maps") / "messages").iterdir()
+    }
+    assert set(LANGUAGES) == stems == set(get_args(Language))
+    assert LANGUAGES[0] == "en"
+    parser = argparse.ArgumentParser()
+    _cli_render.register(parser.add_subparsers())
+    render = parser._subparsers._group_actions[0].choices["render"]  # type: ignore[union-attr]
+    (lang,) = [a for a in render._actions if "--lang" in a.option_strings]
+    assert tuple(lang.choices) == LANGUAGES
