@@ -10,6 +10,7 @@ from branca.element import Element, Figure, MacroElement
 from kzmap.maps.escape import safe_text
 from kzmap.maps.i18n import market_label, message
 from kzmap.maps.offline import require_asset
+from kzmap.maps.sources import row_source_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -38,7 +39,7 @@ background:none;padding:3px 2px;cursor:pointer;font:inherit;color:inherit;}
 .kzmap-filters fieldset{border:0;margin:3px 0;padding:0;}
 .kzmap-filters legend{font-weight:600;padding:0;}
 .kzmap-filters label{display:block;}
-.kzmap-filter-n{color:#666;}
+.kzmap-filter-n,.kzmap-legend-n{color:#666;}
 .kzmap-filters input[type=number]{width:5em;}
 .kzmap-filtered-out{display:none;}
 .kzmap-search input{width:200px;font:inherit;padding:2px 4px;}
@@ -51,8 +52,9 @@ background:none;padding:2px;cursor:pointer;font:inherit;}
 </style>"""
 
 
-#: Feature properties the in-page filters read: market label, confidence, date.
-FILTER_KEYS = ("_kz_m", "_kz_c", "_kz_d", "_kz_s")
+#: Feature properties the in-page filters read: market label, confidence, date,
+#: names (search box) and the key of the feature's entry in the sources panel.
+FILTER_KEYS = ("_kz_m", "_kz_c", "_kz_d", "_kz_s", "_kz_src")
 _CONFIDENCE = frozenset({"confirmed", "reported", "approximate"})
 
 
@@ -63,7 +65,8 @@ def filter_properties(
     Return the escaped market label, confidence and ISO date of each row.
 
     Missing values are ""; a confidence outside the three kzmap values too.
-    ``_kz_s`` holds the feature's names in every language, for the search box.
+    ``_kz_s`` holds the feature's names in every language, for the search box;
+    ``_kz_src`` the key of its citation (`kzmap.maps.sources.row_source_key`).
     """
     market = [
         safe_text(market_label(m, lang)) if isinstance(m, str) else ""
@@ -82,7 +85,8 @@ def filter_properties(
         )
         for r in rows
     ]
-    return dict(zip(FILTER_KEYS, (market, confidence, date, names), strict=True))
+    keys = [row_source_key(r) for r in rows]
+    return dict(zip(FILTER_KEYS, (market, confidence, date, names, keys), strict=True))
 
 
 class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
@@ -131,7 +135,7 @@ def _script(m: folium.Map, state: PageState) -> str:
     groups = ",".join(
         f'[{_js_name(layer.element)},"'
         + (f"kzmap-legend-{n}" if layer.legend and layer.legend.entries else "")
-        + '"]'
+        + f'",{n}]'
         for n, layer in enumerate(state.layers)
     )
     return (
@@ -161,6 +165,7 @@ def _filter_text(lang: str) -> str:
     text["labels"] = {
         c: safe_text(message(f"confidence.{c}", lang)) for c in sorted(_CONFIDENCE)
     }
+    text["other"] = safe_text(message("ui.other", lang))
     return json.dumps({"text": text})
 
 
