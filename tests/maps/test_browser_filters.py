@@ -124,3 +124,38 @@ def test_sources_and_legend_follow_filters_and_layer_toggles(
     page.get_by_role("checkbox", name="Smuggling corridors", exact=True).check()
     assert _sources(page)[0] > listed
     assert report.page_errors == []
+
+
+def test_filters_work_in_the_embed(tmp_path: Path, open_offline: Any) -> None:
+    from kzmap.maps.cli import main
+
+    html, embed = tmp_path / "m.html", tmp_path / "m.frag.html"
+    assert main(["render", "-o", str(html), "--embed", str(embed)]) == 0
+    host = tmp_path / "host.html"
+    host.write_text(
+        "<!DOCTYPE html><html><body><h1>Briefing</h1>"
+        + embed.read_text("utf-8")
+        + "</body></html>",
+        encoding="utf-8",
+    )
+    page, report = open_offline(host, width=1000, height=1000, wait=False)
+    frame = page.locator("iframe.kzmap-embed").content_frame
+    frame.locator(".kzmap-ready").wait_for(state="attached", timeout=30_000)
+    inner = page.frames[1]
+    count = """(key) => { let n = 0; window.kzmapView.map.eachLayer(l => {
+      if (l.feature && l.feature.properties._kz_c === key) n++; }); return n; }"""
+    assert inner.evaluate(count, "reported") > 0
+    listed, _ = _sources(inner)
+    panel = frame.locator(".kzmap-filters")
+    panel.locator("summary").click()
+    box = panel.locator(".kzmap-filter-c label", has_text="reported")
+    box.locator("input").uncheck()
+    assert inner.evaluate(count, "reported") == 0
+    assert inner.evaluate(count, "confirmed") > 0
+    assert _sources(inner)[0] < listed
+    panel.locator("input.kzmap-filter-to").fill("1999")
+    dated = """() => { let n = 0; window.kzmapView.map.eachLayer(l => {
+      if (l.feature && l.feature.properties._kz_d > '2000') n++; }); return n; }"""
+    assert inner.evaluate(dated) == 0
+    assert report.external_requests == []
+    assert report.page_errors == []
