@@ -138,13 +138,17 @@ def value_label(field: str, value: object, lang: str = "en") -> str:
     --------
     >>> value_label("mode", "road+rail", "kk")
     'автомобиль және теміржол'
-    >>> value_label("status", "open (seasonal, summer)", "ru")
-    'открыт (seasonal, summer)'
+    >>> value_label("status", "open (things)", "ru")
+    'открыт (things)'
+    >>> value_label("schematic", True, "ru")
+    'да'
     """
     text = "" if value is None else str(value).strip()
     found = _lookup("values", f"{field}.{text}", lang)
     if found:
         return found
+    if text in ("True", "False"):  # a yes/no column
+        return _lookup("values", f"bool.{text.lower()}", lang) or text
     head, bracket, rest = text.partition(" (")
     found = _lookup("values", f"{field}.{head}", lang) if bracket else None
     return f"{found} ({rest}" if found else text
@@ -163,7 +167,7 @@ def market_label(market: object, lang: str = "en") -> str:
     >>> market_label("brand-new market")
     'brand-new market'
     """
-    text = "" if market is None else str(market).strip()
+    text = str(market).strip() if _present(market) else ""
     return _lookup("markets", text.lower(), lang) or text
 
 

@@ -34,6 +34,7 @@ background:none;padding:3px 2px;cursor:pointer;font:inherit;color:inherit;}
 .kzmap-chooser-layer{color:#666;font-size:11px;}
 .kzmap-chooser-layer::before{content:"· ";}
 .kzmap-popup .kzmap-meta{color:#444;margin:3px 0;}
+.kzmap-popup .kzmap-lang-note{color:#666;font-size:11px;font-style:italic;}
 .kzmap-filters{max-width:260px;max-height:45vh;overflow:auto;}
 .kzmap-filters summary{cursor:pointer;font-weight:650;}
 .kzmap-filters fieldset{border:0;margin:3px 0;padding:0;}

@@ -72,3 +72,49 @@ def test_one_language_list_from_the_catalogs_reaches_the_cli() -> None:
     render = parser._subparsers._group_actions[0].choices["render"]  # type: ignore[union-attr]
     (lang,) = [a for a in render._actions if "--lang" in a.option_strings]
     assert tuple(lang.choices) == LANGUAGES
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_popup_uses_translated_description_else_says_it_is_english(lang: str) -> None:
+    from kzmap.maps.popups import popup_html
+
+    props = {"name_en": "Hub", "description": "A trunk-road node in the steppe."}
+    english = popup_html(props, lang)
+    assert 'lang="en"' in english
+    assert message("popup.in_english", lang) in english
+    own = popup_html({**props, f"description_{lang}": "Узел трассы."}, lang)
+    assert "Узел трассы." in own
+    assert "steppe" not in own
+    assert message("popup.in_english", lang) not in own
+    assert message("popup.in_english", "en") not in popup_html(props, "en")
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_shipped_enumerated_value_is_translated(lang: str) -> None:
+    from kzmap.layers import load
+    from kzmap.maps.i18n import value_label
+    from kzmap.routes import load_waypoints
+
+    crossings, waypoints = load("crossings"), load_waypoints()
+    values = [("mode", v) for v in crossings["mode"].dropna().unique()]
+    values += [("status", v) for v in crossings["status"].dropna().unique()]
+    values += [("role", v) for v in waypoints["role"].dropna().unique()]
+    values += [("basis", v) for v in waypoints["location_basis"].dropna().unique()]
+    values += [("schematic", True), ("schematic", False)]
+    left = [(f, v) for f, v in values if value_label(f, v, lang) == str(v)]
+    assert left == []
+
+
+def test_popup_names_the_crossings_a_corridor_runs_via() -> None:
+    from kzmap.layers import load
+    from kzmap.maps.features import dates_as_text, extra_fields, records
+    from kzmap.maps.popups import popup_html
+
+    frame = dates_as_text(load("corridors"))
+    extra = extra_fields("corridors", frame)
+    popups = [popup_html(r, "ru", extra_fields=extra) for r in records(frame)]
+    via = [p.split("Через:</i>")[1].split("</div>")[0] for p in popups if "Через" in p]
+    assert len(via) >= 5
+    assert not any("xing-" in v for v in via)
+    assert any("Кордай" in v for v in via)
+    assert not any(">nan<" in p or "nan</" in p for p in popups)
