@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import csv
+import io
 import json
+import re
+import zlib
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from branca.element import Element, Figure, MacroElement
 
+from kzmap.maps.compact import DataBlock
 from kzmap.maps.escape import safe_text
 from kzmap.maps.i18n import market_label, message
 from kzmap.maps.offline import require_asset
@@ -19,7 +26,13 @@ if TYPE_CHECKING:
 
     from kzmap.maps.page import PageState
 
-__all__ = ["BACKGROUND_LAYERS", "FILTER_KEYS", "filter_properties", "install_pick"]
+__all__ = [
+    "BACKGROUND_LAYERS",
+    "FILTER_KEYS",
+    "filter_properties",
+    "install_pick",
+    "places_payload",
+]
 
 #: Base areas a click lists only when it hits nothing else, so that a region
 #: underneath never hides a line, point or smaller area on top of it.
@@ -106,7 +119,10 @@ class _Pick(MacroElement):  # type: ignore[misc]  # branca is untyped
             require_asset(figure, "pick.js")
             require_asset(figure, "filters.js")
             require_asset(figure, "search.js")
+            require_asset(figure, "compact.js")
             figure.header.add_child(Element(_CSS), name="kzmap_pick_css")
+            places = places_payload(self._state.lang, self._state.bounds)
+            figure.html.add_child(DataBlock(_PLACES_ID, places), name=_PLACES_ID)
             figure.script.add_child(
                 Element(_script(self._map, self._state)), name="kzmap_pick"
             )
@@ -171,7 +187,89 @@ def _filter_text(lang: str) -> str:
 
 
 def _search_text(lang: str) -> str:
-    return json.dumps({"placeholder": safe_text(message("search.placeholder", lang))})
+    text = {
+        k: safe_text(message(f"search.{k}", lang))
+        for k in ("placeholder", *_PLACE_KINDS, "gazetteer")
+    }
+    return json.dumps({**text, "places": _PLACES_ID})
+
+
+#: Kinds of gazetteer places the search box finds besides the drawn features
+#: (regions, countries and crossings are drawn layers of their own).
+_PLACE_KINDS = ("town", "city", "district")
+_PLACES_ID = "kzmap-places"
+_KAZAKH = re.compile("[ӘәҒғҚқҢңӨөҰұҮүҺһІі]")
+_CYRILLIC = re.compile("[А-Яа-яЁё]")
+_MARGIN = 1.0  # degrees around the map's bounds
+#: Every town of these countries; elsewhere towns of `_BIG_TOWN` people or more.
+_CENTRAL_ASIA = frozenset({"KZ", "KG", "UZ", "TJ", "TM"})
+_BIG_TOWN = 50_000
+
+
+def _population(row: dict[str, str]) -> float:
+    try:
+        return float(row.get("population") or 0)
+    except ValueError:
+        return 0.0
+
+
+def _shown_name(primary: str, names: list[str], lang: str) -> str:
+    """Return the place's name in `lang`: a Kazakh or Russian spelling if known."""
+    cyrillic = [n for n in names if _CYRILLIC.search(n)]
+    if lang == "kk":
+        return next((n for n in cyrillic if _KAZAKH.search(n)), "") or next(
+            iter(cyrillic), primary
+        )
+    if lang == "ru":
+        return next((n for n in cyrillic if not _KAZAKH.search(n)), primary)
+    return primary
+
+
+def places_payload(lang: str, bounds: tuple[float, float, float, float]) -> str:
+    """
+    Return the gazetteer's towns and districts near `bounds` for the search box.
+
+    All of those in Kazakhstan and the four Central Asian neighbours; in
+    other countries the towns of 50 000 people or more (page size).
+
+    Each place is ``[lat, lon, kind, shown name, searchable names, source]``:
+    the name in `lang`, the Latin and Cyrillic names of the packaged gazetteer
+    (layers/data/gazetteer.csv) and the index of its source's short name in
+    ``sources``; base64 of zlib-compressed JSON (raw text: search.js writes it
+    with ``textContent`` only).
+    """
+    south, west, north, east = bounds
+    text = (files("kzmap.layers") / "data" / "gazetteer.csv").read_text("utf-8")
+    rows: list[list[object]] = []
+    sources: dict[str, int] = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        if row["kind"] not in _PLACE_KINDS:
+            continue
+        lat, lon = float(row["lat"]), float(row["lon"])
+        if not (south - _MARGIN <= lat <= north + _MARGIN):
+            continue
+        if not (west - _MARGIN <= lon <= east + _MARGIN):
+            continue
+        if row["country"] not in _CENTRAL_ASIA and _population(row) < _BIG_TOWN:
+            continue
+        names = [n for n in row["names"].split("|") if n] or [row["name"]]
+        if row["kind"] == "district" and len(names) > 1:  # name|ru|kk (geokz)
+            names = [names[0], names[-1] if lang == "kk" else names[1], *names[1:]]
+        search = [row["name"], *(n for n in names if _CYRILLIC.search(n))]
+        source = row["source"].split(" (")[0].split(",")[0].strip()
+        rows.append(
+            [
+                round(lat, 4),
+                round(lon, 4),
+                _PLACE_KINDS.index(row["kind"]),
+                _shown_name(row["name"], names, lang),
+                "|".join(dict.fromkeys(search)),
+                sources.setdefault(source, len(sources)),
+            ]
+        )
+    payload = {"sources": list(sources), "rows": rows}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
 
 
 def install_pick(m: folium.Map, state: PageState) -> None:
