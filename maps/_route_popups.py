@@ -106,8 +106,8 @@ def route_popup(
         value = f'<span lang="en">{value}</span>'
     parts = [
         f"<b>{safe_text(display_name(route, lang))}</b>",
-        description,
         english_note(lang) if english else "",
+        description,
         meta_line(route, lang),
         *facts,
         _line(labels["value"], value),
@@ -120,7 +120,7 @@ def route_popup(
 
 def _description(props: Mapping[str, object], lang: str) -> tuple[str, str]:
     description, english = description_html(props, lang)
-    return description, english_note(lang) if english else ""
+    return english_note(lang) if english else "", description
 
 
 def waypoint_popup(w: Mapping[str, object], lang: str) -> str:

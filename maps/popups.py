@@ -167,9 +167,9 @@ def popup_html(
     if market:
         parts.append(f'<div class="kzmap-market">{market}</div>')
     description, english = description_html(props, lang)
+    note_at = len(parts)  # the note comes first, not below a long description
     if description:
         parts.append(description)
-    note_at = len(parts)
     meta = meta_line(props, lang)
     if meta:
         parts.append(meta)
