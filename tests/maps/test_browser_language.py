@@ -50,27 +50,35 @@ _NAMES = {"Leaflet", "OpenStreetMap", "kzmap", "GI-TOC", "UNODC"}
 _LATIN = re.compile(r"[A-Za-z]{3,}")
 
 
-def _data_values() -> set[str]:
-    """Every text value of the shipped data: these are shown as written."""
+def _data_values(*, names_only: bool = False) -> set[str]:
+    """
+    Every text value of the shipped data: these are shown as written.
+
+    With `names_only`, only names and sources: in popups and the chooser,
+    English descriptions must be marked ``lang="en"`` (with a note) and
+    enumerated values (mode, status, role, ...) translated.
+    """
     frames = [load(n) for n in available_layers()] + [load_routes(), load_waypoints()]
     return {
         str(v).strip()
         for f in frames
         for c in f.columns
         if c != f.geometry.name
+        and (not names_only or c.startswith(("name", "source")) or c == "id")
         for v in f[c].dropna().unique()
         if isinstance(v, str)
     }
 
 
 def _english_left(page: Any) -> list[tuple[str, str]]:
-    data = _data_values()
+    data, names = _data_values(), _data_values(names_only=True)
     english = []
     shown = [(s, t) for s in _UI for t in page.locator(s).all_inner_texts()]
     shown += [(s, t) for s in _OPENED for t in page.evaluate(_TEXT_NODES, s)]
     for selector, raw in shown:
         text = raw.strip().strip(":·()").strip()
-        if not text or text in data or text.split(" (")[0] in data:
+        known = data if selector in _UI else names
+        if not text or text in known or text.split(" (")[0] in known:
             continue
         words = [w for w in _LATIN.findall(text) if w not in _NAMES]
         if words:
