@@ -17,6 +17,7 @@ from kzmap.maps.compact import DataBlock
 from kzmap.maps.escape import safe_text
 from kzmap.maps.i18n import market_label, message
 from kzmap.maps.offline import require_asset
+from kzmap.maps.popups import display_name
 from kzmap.maps.sources import row_source_key
 
 if TYPE_CHECKING:
@@ -92,9 +93,16 @@ def filter_properties(
     names = [
         " | ".join(
             dict.fromkeys(
-                safe_text(r.get(k))
-                for k in ("name_en", "name_ru", "name_kk", "name", "name_other_side")
-                if safe_text(r.get(k))
+                n
+                for n in (
+                    safe_text(display_name(r, lang)),
+                    *(
+                        safe_text(r.get(k))
+                        for k in ("name_en", "name_ru", "name_kk", "name")
+                    ),
+                    safe_text(r.get("name_other_side")),
+                )
+                if n
             )
         )
         for r in rows

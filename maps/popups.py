@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = [
     "PROVENANCE_FIELDS",
     "description_html",
+    "display_name",
     "english_note",
     "feature_name",
     "localized",
@@ -115,7 +116,33 @@ def tooltip_html(props: Mapping[str, object], lang: str = "en") -> str:
     >>> tooltip_html({"name_en": "<b>A</b>", "name_ru": "Б"}, "ru")
     'Б'
     """
-    return safe_text(feature_name(props, lang))
+    return safe_text(display_name(props, lang))
+
+
+def display_name(props: Mapping[str, object], lang: str = "en") -> str:
+    """
+    Return the raw name of a feature in `lang` (`feature_name`).
+
+    A border between two countries (``iso_a2_a``/``iso_a2_b``) without a name
+    in `lang` is named from the two countries' names in `lang`.
+    """
+    a, b = _present(props.get("iso_a2_a")), _present(props.get("iso_a2_b"))
+    if lang != "en" and a and b and not _present(props.get(f"name_{lang}")):
+        names = _country_names(lang)
+        if a in names and b in names:
+            return message("popup.border", lang).format(a=names[a], b=names[b])
+    return feature_name(props, lang)
+
+
+@cache
+def _country_names(lang: str) -> dict[str, str]:
+    from kzmap.layers import load  # noqa: PLC0415  # only for border popups
+
+    frame = load("countries")
+    return {
+        str(row["iso_a2"]): feature_name({str(k): v for k, v in row.items()}, lang)
+        for row in frame.drop(columns=frame.geometry.name).to_dict("records")
+    }
 
 
 def _row(label: str, value_html: str) -> str:

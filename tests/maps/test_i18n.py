@@ -118,3 +118,16 @@ def test_popup_names_the_crossings_a_corridor_runs_via() -> None:
     assert not any("xing-" in v for v in via)
     assert any("Кордай" in v for v in via)
     assert not any(">nan<" in p or "nan</" in p for p in popups)
+
+
+def test_borders_are_named_in_the_page_language() -> None:
+    from kzmap.layers import load
+    from kzmap.maps.interact import filter_properties
+    from kzmap.maps.popups import tooltip_html
+
+    row = load("borders").drop(columns="geometry").iloc[0].to_dict()
+    assert (row["iso_a2_a"], row["iso_a2_b"]) == ("KZ", "RU")
+    assert tooltip_html(row, "ru") == "Граница Казахстан – Россия"
+    assert tooltip_html(row, "kk") == "Қазақстан – Ресей шекарасы"
+    assert tooltip_html(row, "en") == row["name_en"]
+    assert "Граница Казахстан – Россия" in filter_properties([row], "ru")["_kz_s"][0]
