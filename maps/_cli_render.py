@@ -230,7 +230,9 @@ def register(sub: Any) -> None:
         help="draw the --add layers as features (default), points, cluster or heat",
     )
     parser.add_argument(
-        "--time", metavar="COLUMN", help="date column of --add points: time slider"
+        "--time",
+        metavar="COLUMN",
+        help="date column of the --add points, cluster or heat: a time slider",
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"
