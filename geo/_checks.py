@@ -18,6 +18,7 @@ from kzmap.geo._geometry import (
 from kzmap.geo.crs import METRIC_CRS, STORAGE_CRS
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
     from kzmap.geo.problems import ProblemLog
@@ -113,10 +114,11 @@ def drop_missing(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
 
 def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     """Refuse non-finite coordinates; force 2D with a warning."""
-    coords, which = shapely.get_coordinates(
-        frame.geometry.to_numpy(), return_index=True
-    )
-    bad = np.unique(which[~np.isfinite(coords).all(axis=1)])
+    geoms = frame.geometry.to_numpy()
+    bad: NDArray[np.intp] = np.empty(0, dtype=np.intp)
+    if not np.isfinite(shapely.get_coordinates(geoms)).all():
+        coords, which = shapely.get_coordinates(geoms, return_index=True)
+        bad = np.unique(which[~np.isfinite(coords).all(axis=1)])
     for pos in bad:
         index = frame.index[int(pos)]
         log.add(
@@ -141,9 +143,13 @@ def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFr
     return frame.iloc[np.setdiff1d(np.arange(len(frame)), bad)]
 
 
-def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
-    """Report features outside lon -180..180, lat -90..90 (frame in EPSG:4326)."""
-    bounds = shapely.bounds(frame.geometry.to_numpy())
+def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> NDArray[np.float64]:
+    """
+    Report features outside lon -180..180, lat -90..90 (frame in EPSG:4326).
+
+    Returns the features' bounds (west, south, east, north), one row each.
+    """
+    bounds: NDArray[np.float64] = shapely.bounds(frame.geometry.to_numpy())
     outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (
         np.abs(bounds[:, [1, 3]]) > 90
     ).any(axis=1)
@@ -163,6 +169,12 @@ def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
             feature=int(index),
             feature_id=_fid(frame, index),
         )
+    return bounds
+
+
+def _moves_coordinates(crs: CRS | None) -> bool:
+    """Whether `to_lonlat` transforms coordinates in this CRS."""
+    return crs is not None and not (crs.equals(STORAGE_CRS) or crs.equals(_CRS84))
 
 
 def to_lonlat(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
@@ -299,12 +311,17 @@ def check_swapped(
     frame: gpd.GeoDataFrame,
     log: ProblemLog,
     aoi: tuple[float, float, float, float] | None,
+    bounds: NDArray[np.float64] | None = None,
 ) -> None:
-    """Report lat/lon swapped when most features land in `aoi` only if swapped."""
+    """
+    Report lat/lon swapped when most features land in `aoi` only if swapped.
+
+    `bounds` are the features' bounds if already known.
+    """
     if aoi is None or not len(frame):
         return
     west, south, east, north = aoi
-    b = shapely.bounds(frame.geometry.to_numpy())
+    b = shapely.bounds(frame.geometry.to_numpy()) if bounds is None else bounds
     x, y = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     inside = (x >= west) & (x <= east) & (y >= south) & (y <= north)
     swapped = (y >= west) & (y <= east) & (x >= south) & (x <= north)
@@ -331,13 +348,20 @@ def check_frame(
     frame = normalise_dtypes(check_columns(frame, log))
     frame = drop_missing(frame, log)
     frame = check_coordinates(frame, log)
-    if frame.crs is not None and frame.crs.is_geographic:
-        check_range(frame, log)
+    geographic = frame.crs is not None and frame.crs.is_geographic
+    moves = _moves_coordinates(frame.crs)
+    if geographic:
+        bounds = check_range(frame, log)
         if log.has_errors():
             return frame
     frame = to_lonlat(frame, log)
-    check_range(frame, log)
+    if moves or not geographic:  # otherwise the numbers are those just checked
+        bounds = check_range(frame, log)
     if log.has_errors():
+        return frame
+    if (shapely.get_type_id(frame.geometry.to_numpy()) == 0).all():
+        # finite points: no antimeridian jump, always valid, one family
+        check_swapped(frame, log, aoi, bounds)
         return frame
     frame = split_at_antimeridian(frame, log)
     frame = repair_invalid(frame, log)

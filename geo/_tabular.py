@@ -201,7 +201,9 @@ def _scan(path: Path, log: ProblemLog, opts: ReadOptions) -> str:
     with path.open("rb") as fh:
         while block := fh.read(_BLOCK):
             blocks += 1
-            lines += block.count(b"\n") - len(_BLANK.findall(block))
+            lines += block.count(b"\n")
+            if b"\n\n" in block or b"\n\r\n" in block:
+                lines -= len(_BLANK.findall(block))
             quoted = quoted or b'"' in block
             # a blank line split over two blocks is counted: one per block
             rows = lines - blocks
