@@ -10,7 +10,7 @@ GDAL returns, every member name one of the first feature's, and for every
 column, as many occurrences of its key as values of the column's JSON kind),
 the bytes are let go, GDAL reads the file itself (through Arrow), and the
 geometries and columns are checked as arrays (finite coordinates, no
-infinite numbers). Anything the screens cannot vouch for (a null or empty
+infinite numbers). Anything the screens cannot vouch for (an empty
 geometry, a collection, Z values, an out-of-range coordinate, a mixed or
 nested property, a duplicate key, NaN) sends the file to the exact Python
 path, which then locates and words every problem; so the fast path can only
@@ -53,6 +53,7 @@ _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 #: Whitespace between a member name and its colon (counts assume none).
 _GAP = re.compile(rb'"[ \t\r\n]+:')
 _FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
+_NULL_GEOMETRY = re.compile(rb'"geometry":\s*null')
 _ENDS_WITH_FEATURES = re.compile(rb"\}\s*\]\s*\}\s*$")
 _CHUNK = 1 << 24
 _FIRST_FEATURE_BYTES = 1 << 20
@@ -232,10 +233,16 @@ def _column_matches(
 
 
 def _plain_geometries(geoms: NDArray[np.object_], *, check_range: bool) -> bool:
-    """No null, empty, collection, Z or non-finite geometry; lon/lat in range."""
-    if pd.isna(geoms).any() or shapely.is_empty(geoms).any():
+    """
+    No empty, collection, Z or non-finite geometry; lon/lat in range.
+
+    Missing geometries pass (`_null_geometries` checks that they were
+    written ``null``): the frame checks report them as the exact path would.
+    """
+    kinds = shapely.get_type_id(geoms)
+    if shapely.is_empty(geoms).any():
         return False
-    if not np.isin(shapely.get_type_id(geoms), _SIMPLE_TYPES).all():
+    if not np.isin(kinds[kinds >= 0], _SIMPLE_TYPES).all():
         return False
     if shapely.has_z(geoms).any() or not _long_enough(geoms):
         return False
@@ -272,7 +279,7 @@ def _brackets(geoms: NDArray[np.object_]) -> int:
     """
     kinds = shapely.get_type_id(geoms)
     total = int(shapely.get_num_coordinates(geoms).sum())
-    total += int((kinds != 0).sum())  # the outer [ of all but a Point
+    total += int((kinds > 0).sum())  # the outer [ of all but a Point (or null)
     total += int(shapely.get_num_geometries(geoms[kinds == 5]).sum())  # lines
     parts = shapely.get_parts(geoms[kinds == 6])
     polygons = np.concatenate([geoms[kinds == 3], parts])
@@ -289,12 +296,32 @@ def _finite_columns(frame: gpd.GeoDataFrame) -> bool:
     )
 
 
+def _null_geometries(path: Path) -> int:
+    """Count the features written ``"geometry": null`` (GDAL's missing ones)."""
+    data = path.read_bytes()  # from the page cache, as GDAL just read it
+    return len(_NULL_GEOMETRY.findall(data, data.find(b'"features"')))
+
+
 def _bracket_count(screened: Screened, path: Path) -> int:
     """Count the ``[`` after ``"features"`` now if the screens did not."""
     if screened.brackets is None:
         data = path.read_bytes()  # from the page cache, as GDAL just read it
         screened.brackets = data.count(b"[", data.find(b'"features"'))
     return screened.brackets
+
+
+def _geometries_match(
+    screened: Screened, geoms: NDArray[np.object_], path: Path, *, check_range: bool
+) -> bool:
+    """Plain geometries, missing ones written null, as many ``[`` as written."""
+    if not _plain_geometries(geoms, check_range=check_range):
+        return False
+    kinds = shapely.get_type_id(geoms)
+    missing = int((kinds < 0).sum())
+    if missing and _null_geometries(path) != missing:
+        return False
+    points = bool((kinds == 0).all())  # 1 position each
+    return points or _bracket_count(screened, path) == 1 + _brackets(geoms)
 
 
 def plain_frame(
@@ -313,11 +340,9 @@ def plain_frame(
     counts.add(screened.features)
     if not n or counts != {n} or not _finite_columns(frame):
         return False
-    geoms = frame.geometry.to_numpy()
-    if not _plain_geometries(geoms, check_range=check_range):
-        return False
-    points = bool((shapely.get_type_id(geoms) == 0).all())  # 1 position each
-    if not points and _bracket_count(screened, path) != 1 + _brackets(geoms):
+    if not _geometries_match(
+        screened, frame.geometry.to_numpy(), path, check_range=check_range
+    ):
         return False
     columns = [c for c in frame.columns if c != frame.geometry.name]
     if screened.has_id and "id" not in columns:

@@ -218,3 +218,31 @@ def test_lines_after_a_first_point_are_checked(
     assert any(
         "feature 2" in str(w.message) and "unclosed" in str(w.message) for w in caught
     )
+
+
+def test_null_geometry_stays_on_the_fast_path(
+    write_json, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _plain_text(
+        feature(point(70, 45), v=1), feature(None, v=2), feature(point(71, 45), v=3)
+    )
+    path = write_json(text)
+    quick, exact, calls = _read_both(path, monkeypatch)
+    assert calls == [True]
+    assert quick["v"].tolist() == exact["v"].tolist() == [1, 3]
+    monkeypatch.undo()
+    with pytest.warns(UserWarning, match=r"feature 1: the feature has no geometry"):
+        read(path, aoi=None)
+
+
+def test_geometry_without_coordinates_is_not_taken_for_null(
+    write_json, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _plain_text(feature(point(70, 45), v=1), feature(point(71, 45), v=2))
+    path = write_json(text.replace("[71, 45]", "null"))
+    with pytest.raises(KzmapError) as quick:
+        read(path, aoi=None)
+    monkeypatch.setattr(fast, "screen", lambda *_: None)
+    with pytest.raises(KzmapError) as exact:
+        read(path, aoi=None)
+    assert str(quick.value) == str(exact.value)
