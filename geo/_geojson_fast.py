@@ -409,7 +409,8 @@ def name_counts(data: bytes, start: int) -> Names | None:
     # its own: the sum is at most the number of '":', itself at most that of
     # ':'. If the sum reaches the colons, every colon follows a counted name.
     named = sum(counts.values())
-    if data.count(b":", start) != named and (
+    after = data.find(b":", start) + 1  # the colon after "features" is no name's
+    if data.count(b":", after) != named and (
         data.count(b'":', start) != named or _GAP.search(data, start) is not None
     ):
         return None
