@@ -246,11 +246,14 @@ def _plain_geometries(geoms: NDArray[np.object_], *, check_range: bool) -> bool:
         return False
     if shapely.has_z(geoms).any() or not _long_enough(geoms):
         return False
-    if not np.isfinite(shapely.get_coordinates(geoms)).all():
+    bounds = shapely.bounds(geoms)
+    finite = np.isfinite(bounds[kinds >= 0]).all()  # a point's x, y twice
+    if not finite or not (
+        (kinds <= 0).all() or np.isfinite(shapely.get_coordinates(geoms)).all()
+    ):
         return False
     if not check_range:
         return True
-    bounds = shapely.bounds(geoms)
     return not (
         (np.abs(bounds[:, [0, 2]]) > 180).any()
         or (np.abs(bounds[:, [1, 3]]) > 90).any()
