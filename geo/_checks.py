@@ -153,9 +153,8 @@ def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> NDArray[np.float64]
     Returns the features' bounds (west, south, east, north), one row each.
     """
     bounds: NDArray[np.float64] = shapely.bounds(frame.geometry.to_numpy())
-    outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (
-        np.abs(bounds[:, [1, 3]]) > 90
-    ).any(axis=1)
+    west, south, east, north = bounds.T  # views; west <= east, south <= north
+    outside = (west < -180) | (east > 180) | (south < -90) | (north > 90)
     for pos in np.flatnonzero(outside):
         index = frame.index[int(pos)]
         b = bounds[pos]

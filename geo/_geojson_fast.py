@@ -254,9 +254,10 @@ def _plain_geometries(geoms: NDArray[np.object_], *, check_range: bool) -> bool:
         return False
     if not check_range:
         return True
-    return not (
-        (np.abs(bounds[:, [0, 2]]) > 180).any()
-        or (np.abs(bounds[:, [1, 3]]) > 90).any()
+    west, south, east, north = bounds.T  # views; NaN (a null geometry) passes
+    return (
+        not ((west < -180).any() or (east > 180).any() or (south < -90).any())
+        and not (north > 90).any()
     )
 
 
