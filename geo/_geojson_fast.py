@@ -255,10 +255,8 @@ def _plain_geometries(geoms: NDArray[np.object_], *, check_range: bool) -> bool:
     if not check_range:
         return True
     west, south, east, north = bounds.T  # views; NaN (a null geometry) passes
-    return (
-        not ((west < -180).any() or (east > 180).any() or (south < -90).any())
-        and not (north > 90).any()
-    )
+    outside = (west < -180) | (east > 180) | (south < -90) | (north > 90)
+    return not outside.any()
 
 
 def _long_enough(geoms: NDArray[np.object_]) -> bool:
