@@ -87,6 +87,8 @@ def check_feature_count(data: bytes, log: ProblemLog, *, max_features: int) -> i
 
 
 def _utf8(data: bytes) -> bool:
+    if data.isascii():  # no text to build: ASCII is UTF-8
+        return True
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
     try:
