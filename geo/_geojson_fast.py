@@ -53,6 +53,10 @@ _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 #: Whitespace between a member name and its colon (counts assume none).
 _GAP = re.compile(rb'"[ \t\r\n]+:')
 _FEATURE = re.compile(rb'"type"\s*:\s*"Feature"')
+#: What a feature's properties start with: GDAL reads ``[]`` as no
+#: properties, where RFC 7946 (and the exact path) refuse it.
+_PROPERTIES = re.compile(rb'"properties":\s*(null|.)', re.DOTALL)
+_OBJECT_OR_NULL = {b"{", b"null"}
 _NULL_GEOMETRY = re.compile(rb'"geometry":\s*null')
 _ENDS_WITH_FEATURES = re.compile(rb"\}\s*\]\s*\}\s*$")
 _CHUNK = 1 << 24
@@ -401,13 +405,17 @@ def name_counts(data: bytes, start: int) -> Names | None:
     values: dict[str, tuple[frozenset[bytes], int]] = {}
     for name in names:
         key = json.dumps(name, ensure_ascii=False).encode() + b":"
-        if name in _STRUCTURE:
+        if name in _STRUCTURE and name != "properties":
             counts[name] = data.count(key, start)
             continue
         found = re.compile(re.escape(key) + rb"\s*(null|.)", re.DOTALL).findall(
             data, start
         )
         counts[name] = len(found)
+        if name == "properties":
+            if not set(found) <= _OBJECT_OR_NULL:
+                return None
+            continue
         values[name] = (frozenset(found), found.count(b"null"))
     # Names hold no quote or backslash, so each "name": counted ends a key of
     # its own: the sum is at most the number of '":', itself at most that of
@@ -436,7 +444,11 @@ def _screen_all(data: bytes, opts: ReadOptions, features: int) -> Screened | Non
     names = name_counts(data, start)
     if names is None:
         head = data[:start].count(b'"crs"')
-        if not _plain_layout(data) or data.count(b'"crs"') != head:
+        if (
+            not _plain_layout(data)
+            or data.count(b'"crs"') != head
+            or not set(_PROPERTIES.findall(data, start)) <= _OBJECT_OR_NULL
+        ):
             return None
     return Screened(
         top=top,

@@ -246,3 +246,24 @@ def test_geometry_without_coordinates_is_not_taken_for_null(
     with pytest.raises(KzmapError) as exact:
         read(path, aoi=None)
     assert str(quick.value) == str(exact.value)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('"properties": {"a": 2}', '"properties": []'),
+        ('{"type": "Point", "coordinates": [71, 45]}', "[]"),
+    ],
+)
+def test_arrays_for_objects_are_refused_as_on_the_exact_path(
+    write_json, monkeypatch: pytest.MonkeyPatch, old: str, new: str
+) -> None:
+    text = _plain_text(feature(point(70, 45), a=1), feature(point(71, 45), a=2))
+    assert old in text
+    path = write_json(text.replace(old, new))
+    with pytest.raises(KzmapError) as quick:
+        read(path, aoi=None)
+    monkeypatch.setattr(fast, "screen", lambda *_: None)
+    with pytest.raises(KzmapError) as exact:
+        read(path, aoi=None)
+    assert str(quick.value) == str(exact.value)
