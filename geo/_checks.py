@@ -112,13 +112,21 @@ def drop_missing(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     return frame[~missing] if missing.any() else frame
 
 
-def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
-    """Refuse non-finite coordinates; force 2D with a warning."""
+def check_coordinates(
+    frame: gpd.GeoDataFrame, log: ProblemLog
+) -> tuple[gpd.GeoDataFrame, NDArray[np.float64] | None]:
+    """
+    Refuse non-finite coordinates; force 2D with a warning.
+
+    Returns the frame and, if all its geometries are points, their bounds.
+    """
     geoms = frame.geometry.to_numpy()
     bad: NDArray[np.intp]
+    bounds: NDArray[np.float64] | None = None
     if (shapely.get_type_id(geoms) == 0).all():
         # a point's bounds are its x, y twice: far cheaper than its coordinates
-        bad = np.flatnonzero(~np.isfinite(shapely.bounds(geoms)).all(axis=1))
+        bounds = shapely.bounds(geoms)
+        bad = np.flatnonzero(~np.isfinite(bounds).all(axis=1))
     else:
         coords, which = shapely.get_coordinates(geoms, return_index=True)
         bad = np.unique(which[~np.isfinite(coords).all(axis=1)])
@@ -142,17 +150,24 @@ def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFr
         )
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()))
     if not len(bad):
-        return frame
-    return frame.iloc[np.setdiff1d(np.arange(len(frame)), bad)]
+        return frame, bounds
+    keep = np.setdiff1d(np.arange(len(frame)), bad)
+    return frame.iloc[keep], None if bounds is None else bounds[keep]
 
 
-def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> NDArray[np.float64]:
+def check_range(
+    frame: gpd.GeoDataFrame,
+    log: ProblemLog,
+    bounds: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
     """
     Report features outside lon -180..180, lat -90..90 (frame in EPSG:4326).
 
-    Returns the features' bounds (west, south, east, north), one row each.
+    Returns the features' bounds (west, south, east, north), one row each
+    (`bounds` if they are given).
     """
-    bounds: NDArray[np.float64] = shapely.bounds(frame.geometry.to_numpy())
+    if bounds is None:
+        bounds = shapely.bounds(frame.geometry.to_numpy())
     west, south, east, north = bounds.T  # views; west <= east, south <= north
     outside = (west < -180) | (east > 180) | (south < -90) | (north > 90)
     for pos in np.flatnonzero(outside):
@@ -349,11 +364,11 @@ def check_frame(
     """Run every frame check; return the frame in EPSG:4326 (errors stay in `log`)."""
     frame = normalise_dtypes(check_columns(frame, log))
     frame = drop_missing(frame, log)
-    frame = check_coordinates(frame, log)
+    frame, point_bounds = check_coordinates(frame, log)
     geographic = frame.crs is not None and frame.crs.is_geographic
     moves = _moves_coordinates(frame.crs)
     if geographic:
-        bounds = check_range(frame, log)
+        bounds = check_range(frame, log, point_bounds)
         if log.has_errors():
             return frame
     frame = to_lonlat(frame, log)
@@ -361,7 +376,7 @@ def check_frame(
         bounds = check_range(frame, log)
     if log.has_errors():
         return frame
-    if (shapely.get_type_id(frame.geometry.to_numpy()) == 0).all():
+    if point_bounds is not None:
         # finite points: no antimeridian jump, always valid, one family
         check_swapped(frame, log, aoi, bounds)
         return frame
