@@ -11,7 +11,11 @@ feature, and it reports parse positions and decode errors where fiona
 returns None. So ``DEFAULT_ENGINE`` is ``"pyogrio"``. ``engine="fiona"``
 gives the same frame or the same kzmap error class: kzmap parses GeoJSON
 itself first (and hands GDAL a cleaned UTF-8 copy), checks .dbf text itself,
-and normalises dtypes afterwards.
+and normalises dtypes afterwards. With pyogrio a plain GeoJSON skips that
+Python pass: its bytes are screened, GDAL reads it through Arrow and the
+result is checked as arrays (`kzmap.geo._geojson_fast`); at 10^6 points
+``bench_read.py`` measures GeoJSON, CSV and GeoParquet reads within 1.5x of
+the engine's wall time and peak memory.
 """
 
 from __future__ import annotations
