@@ -360,11 +360,21 @@ def check_frame(
     log: ProblemLog,
     *,
     aoi: tuple[float, float, float, float] | None,
+    finite_points: bool = False,
 ) -> gpd.GeoDataFrame:
-    """Run every frame check; return the frame in EPSG:4326 (errors stay in `log`)."""
+    """
+    Run every frame check; return the frame in EPSG:4326 (errors stay in `log`).
+
+    `finite_points` says the geometries are 2D points made from finite
+    numbers (a CSV's), so none can be missing, empty, non-finite or 3D.
+    """
     frame = normalise_dtypes(check_columns(frame, log))
-    frame = drop_missing(frame, log)
-    frame, point_bounds = check_coordinates(frame, log)
+    point_bounds: NDArray[np.float64] | None
+    if finite_points:
+        point_bounds = shapely.bounds(frame.geometry.to_numpy())
+    else:
+        frame = drop_missing(frame, log)
+        frame, point_bounds = check_coordinates(frame, log)
     geographic = frame.crs is not None and frame.crs.is_geographic
     moves = _moves_coordinates(frame.crs)
     if geographic:

@@ -253,9 +253,8 @@ def _read_gdal_file(
 
 
 def _read_any(
-    path: Path, log: ProblemLog, opts: ReadOptions
+    path: Path, log: ProblemLog, opts: ReadOptions, fmt: str
 ) -> tuple[gpd.GeoDataFrame, int]:
-    fmt = detect_format(path, log)
     if fmt == "geojson":
         return _read_geojson(path, log, opts)
     if fmt in ("gpkg", "shp"):
@@ -278,9 +277,11 @@ def read_checked(path: object, opts: ReadOptions) -> LayerRead:
     log = ProblemLog(str(label), layer=opts.layer, strict=opts.strict)
     try:
         p = require_local_file(path, log, max_bytes=opts.max_bytes)
-        frame, count = _read_any(p, log, opts)
+        fmt = detect_format(p, log)
+        frame, count = _read_any(p, log, opts, fmt)
         require_transform(frame.crs, log)
-        frame = check_frame(frame, log, aoi=opts.aoi)
+        # a CSV's points are made from finite numbers only
+        frame = check_frame(frame, log, aoi=opts.aoi, finite_points=fmt == "csv")
     except KzmapError as err:
         if not err.problems:
             raise
