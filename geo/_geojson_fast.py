@@ -29,7 +29,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kzmap.geo._geojson import MAX_PROPERTY_KEYS, _crs_member, check_key_count
+from kzmap.geo._geojson import MAX_PROPERTY_KEYS, check_key_count
+from kzmap.geo._geojson_crs import crs_member
 from kzmap.geo._options import ReadOptions, apply_user_crs
 from kzmap.geo.crs import STORAGE_CRS
 from kzmap.geo.errors import KzmapError
@@ -490,7 +491,7 @@ def read_fast(
         check_key_count(fields, log)
     scratch = replace(log, problems=[])
     try:
-        crs = _crs_member(screened.top, scratch)
+        crs = crs_member(screened.top, scratch)
         frame = reader(
             str(path), scratch, opts.engine, use_arrow=True, DATE_AS_STRING="YES"
         )
