@@ -123,3 +123,22 @@ def test_geopackage_invalid_utf8_same_error_both_engines(
         ReadError, match=r"layer 't': feature 1: field 'name': b'Caf\\xe9' is not valid"
     ):
         read(path, engine=engine)
+
+
+@pytest.mark.parametrize("block", [16, 23, 64])
+def test_csv_read_in_blocks_checks_every_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    import kzmap.geo._tabular as tabular
+
+    monkeypatch.setattr(tabular, "_BLOCK", block)  # header in the first block
+    rows = [f"p{i},{70 + i / 100},45" for i in range(20)]
+    good = "name,lon,lat\n" + "\n".join([*rows[:15], "Қарағанды,73.1,49.8"]) + "\n"
+    path = tmp_path / "blocks.csv"
+    path.write_bytes(good.encode("utf-8"))  # a 2-byte letter over a boundary
+    assert read(path)["name"].iloc[-1] == "Қарағанды"
+    path.write_bytes(good.encode("utf-8") + "Café,71,45\n".encode("latin-1"))
+    report = validate_file(path)
+    assert [(p.code, p.feature, p.field) for p in report.errors] == [
+        ("encoding.decode", 16, "name")
+    ]
