@@ -365,6 +365,20 @@ def plain_frame(
     )
 
 
+def _null_columns_as_object(frame: gpd.GeoDataFrame) -> None:
+    """Give an all-null text column the exact path's form: object, all None.
+
+    Arrow types a property that is null in every feature as text (pandas'
+    ``str``); the exact path, like geopandas' own reader, keeps it ``object``.
+    """
+    if not len(frame):
+        return
+    for c in frame.columns:
+        text = pd.api.types.is_string_dtype(frame[c].dtype)
+        if c != frame.geometry.name and text and frame[c].isna().all():
+            frame[c] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
 def _keys(value: object, out: set[str]) -> set[str]:
     if isinstance(value, dict):
         for key, item in value.items():
@@ -503,6 +517,7 @@ def read_fast(
     ):
         return None
     log.problems.extend(scratch.problems)
+    _null_columns_as_object(frame)
     name = screened.top.get("name")
     if isinstance(name, str):
         log.layer = name

@@ -267,3 +267,19 @@ def test_arrays_for_objects_are_refused_as_on_the_exact_path(
     with pytest.raises(KzmapError) as exact:
         read(path, aoi=None)
     assert str(quick.value) == str(exact.value)
+
+
+def test_property_null_everywhere_reads_as_on_the_exact_path(
+    write_json, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Arrow types an all-null property as text; the exact path keeps object/None.
+    text = _plain_text(
+        feature(point(70, 45), v=1, note=None), feature(point(71, 45), v=2, note=None)
+    )
+    quick, exact, calls = _read_both(write_json(text), monkeypatch)
+    assert calls == [True]
+    assert quick["note"].dtype == exact["note"].dtype == object
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(quick.drop(columns="geometry")),
+        pd.DataFrame(exact.drop(columns="geometry")),
+    )
