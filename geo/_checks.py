@@ -18,6 +18,7 @@ from kzmap.geo._geometry import (
 from kzmap.geo.crs import METRIC_CRS, STORAGE_CRS
 
 if TYPE_CHECKING:
+    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
     from kzmap.geo.problems import ProblemLog
@@ -111,12 +112,24 @@ def drop_missing(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
     return frame[~missing] if missing.any() else frame
 
 
-def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
-    """Refuse non-finite coordinates; force 2D with a warning."""
-    coords, which = shapely.get_coordinates(
-        frame.geometry.to_numpy(), return_index=True
-    )
-    bad = np.unique(which[~np.isfinite(coords).all(axis=1)])
+def check_coordinates(
+    frame: gpd.GeoDataFrame, log: ProblemLog
+) -> tuple[gpd.GeoDataFrame, NDArray[np.float64] | None]:
+    """
+    Refuse non-finite coordinates; force 2D with a warning.
+
+    Returns the frame and, if all its geometries are points, their bounds.
+    """
+    geoms = frame.geometry.to_numpy()
+    bad: NDArray[np.intp]
+    bounds: NDArray[np.float64] | None = None
+    if (shapely.get_type_id(geoms) == 0).all():
+        # a point's bounds are its x, y twice: far cheaper than its coordinates
+        bounds = shapely.bounds(geoms)
+        bad = np.flatnonzero(~np.isfinite(bounds).all(axis=1))
+    else:
+        coords, which = shapely.get_coordinates(geoms, return_index=True)
+        bad = np.unique(which[~np.isfinite(coords).all(axis=1)])
     for pos in bad:
         index = frame.index[int(pos)]
         log.add(
@@ -137,16 +150,26 @@ def check_coordinates(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFr
         )
         frame = frame.set_geometry(shapely.force_2d(frame.geometry.to_numpy()))
     if not len(bad):
-        return frame
-    return frame.iloc[np.setdiff1d(np.arange(len(frame)), bad)]
+        return frame, bounds
+    keep = np.setdiff1d(np.arange(len(frame)), bad)
+    return frame.iloc[keep], None if bounds is None else bounds[keep]
 
 
-def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
-    """Report features outside lon -180..180, lat -90..90 (frame in EPSG:4326)."""
-    bounds = shapely.bounds(frame.geometry.to_numpy())
-    outside = (np.abs(bounds[:, [0, 2]]) > 180).any(axis=1) | (
-        np.abs(bounds[:, [1, 3]]) > 90
-    ).any(axis=1)
+def check_range(
+    frame: gpd.GeoDataFrame,
+    log: ProblemLog,
+    bounds: NDArray[np.float64] | None = None,
+) -> NDArray[np.float64]:
+    """
+    Report features outside lon -180..180, lat -90..90 (frame in EPSG:4326).
+
+    Returns the features' bounds (west, south, east, north), one row each
+    (`bounds` if they are given).
+    """
+    if bounds is None:
+        bounds = shapely.bounds(frame.geometry.to_numpy())
+    west, south, east, north = bounds.T  # views; west <= east, south <= north
+    outside = (west < -180) | (east > 180) | (south < -90) | (north > 90)
     for pos in np.flatnonzero(outside):
         index = frame.index[int(pos)]
         b = bounds[pos]
@@ -163,6 +186,12 @@ def check_range(frame: gpd.GeoDataFrame, log: ProblemLog) -> None:
             feature=int(index),
             feature_id=_fid(frame, index),
         )
+    return bounds
+
+
+def _moves_coordinates(crs: CRS | None) -> bool:
+    """Whether `to_lonlat` transforms coordinates in this CRS."""
+    return crs is not None and not (crs.equals(STORAGE_CRS) or crs.equals(_CRS84))
 
 
 def to_lonlat(frame: gpd.GeoDataFrame, log: ProblemLog) -> gpd.GeoDataFrame:
@@ -299,12 +328,17 @@ def check_swapped(
     frame: gpd.GeoDataFrame,
     log: ProblemLog,
     aoi: tuple[float, float, float, float] | None,
+    bounds: NDArray[np.float64] | None = None,
 ) -> None:
-    """Report lat/lon swapped when most features land in `aoi` only if swapped."""
+    """
+    Report lat/lon swapped when most features land in `aoi` only if swapped.
+
+    `bounds` are the features' bounds if already known.
+    """
     if aoi is None or not len(frame):
         return
     west, south, east, north = aoi
-    b = shapely.bounds(frame.geometry.to_numpy())
+    b = shapely.bounds(frame.geometry.to_numpy()) if bounds is None else bounds
     x, y = (b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2
     inside = (x >= west) & (x <= east) & (y >= south) & (y <= north)
     swapped = (y >= west) & (y <= east) & (x >= south) & (x <= north)
@@ -326,18 +360,35 @@ def check_frame(
     log: ProblemLog,
     *,
     aoi: tuple[float, float, float, float] | None,
+    finite_points: bool = False,
 ) -> gpd.GeoDataFrame:
-    """Run every frame check; return the frame in EPSG:4326 (errors stay in `log`)."""
+    """
+    Run every frame check; return the frame in EPSG:4326 (errors stay in `log`).
+
+    `finite_points` says the geometries are 2D points made from finite
+    numbers (a CSV's), so none can be missing, empty, non-finite or 3D.
+    """
     frame = normalise_dtypes(check_columns(frame, log))
-    frame = drop_missing(frame, log)
-    frame = check_coordinates(frame, log)
-    if frame.crs is not None and frame.crs.is_geographic:
-        check_range(frame, log)
+    point_bounds: NDArray[np.float64] | None
+    if finite_points:
+        point_bounds = shapely.bounds(frame.geometry.to_numpy())
+    else:
+        frame = drop_missing(frame, log)
+        frame, point_bounds = check_coordinates(frame, log)
+    geographic = frame.crs is not None and frame.crs.is_geographic
+    moves = _moves_coordinates(frame.crs)
+    if geographic:
+        bounds = check_range(frame, log, point_bounds)
         if log.has_errors():
             return frame
     frame = to_lonlat(frame, log)
-    check_range(frame, log)
+    if moves or not geographic:  # otherwise the numbers are those just checked
+        bounds = check_range(frame, log)
     if log.has_errors():
+        return frame
+    if point_bounds is not None:
+        # finite points: no antimeridian jump, always valid, one family
+        check_swapped(frame, log, aoi, bounds)
         return frame
     frame = split_at_antimeridian(frame, log)
     frame = repair_invalid(frame, log)

@@ -8,22 +8,16 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, cast
 
-from pyproj import CRS
-from pyproj.exceptions import CRSError as ProjCRSError
-
+from kzmap.geo._geojson_crs import crs_member
 from kzmap.geo._geojson_geometry import GeometryCheck, check_geometry
 
 if TYPE_CHECKING:
+    from pyproj import CRS
+
     from kzmap.geo.problems import ProblemLog, Severity
 
 __all__ = ["MAX_PROPERTY_KEYS", "CleanGeoJSON", "check_key_count", "clean_geojson"]
 
-# Legacy GJ2008 "crs" names kzmap accepts; anything else (URLs, PROJJSON) is refused.
-_CRS_NAME = re.compile(
-    r"^(?:urn:ogc:def:crs:EPSG:[0-9.]*:|EPSG:)(\d{4,6})$|"
-    r"^(?:urn:ogc:def:crs:OGC:1\.3:CRS84|OGC:CRS84)$",
-    re.IGNORECASE,
-)
 _RESERVED = {"geometry": "geometry_attr"}
 #: Bytes that did not decode (kept as lone surrogates by "surrogateescape").
 _UNDECODED = re.compile("[\udc80-\udcff]")
@@ -86,7 +80,7 @@ def clean_geojson(
             f"the file has {len(features)} features, over the limit of "
             f"{max_features}. If it is trusted, pass a larger `max_features=`.",
         )
-    crs = _crs_member(doc, log)
+    crs = crs_member(doc, log)
     # Ranges are checked here only for lon/lat; `crs=` or a projected "crs"
     # member leave it to the frame checks after reprojection.
     check_range = not user_crs and (crs is None or crs.is_geographic)
@@ -188,43 +182,6 @@ def _features(doc: dict[str, object], log: ProblemLog) -> list[object]:
             "'features' array, a Feature or a geometry.",
         )
     return features
-
-
-def _crs_member(doc: dict[str, object], log: ProblemLog) -> CRS | None:
-    """Return the CRS named by a legacy ``crs`` member (None if there is none)."""
-    member = doc.get("crs")
-    if member is None:
-        return None
-    props = member.get("properties") if isinstance(member, dict) else None
-    name = props.get("name") if isinstance(props, dict) else None
-    match = _CRS_NAME.match(name) if isinstance(name, str) else None
-    if match is None:
-        log.fail(
-            "crs.geojson_member",
-            f"the 'crs' member {member!r} is not an EPSG code or CRS84. RFC 7946 "
-            "removed 'crs': reproject the file to lon/lat WGS84 and delete it.",
-        )
-    try:
-        crs = CRS.from_epsg(int(match[1])) if match[1] else CRS("OGC:CRS84")
-    except ProjCRSError as err:
-        log.fail(
-            "crs.unknown",
-            f"the 'crs' member names {name}, which is not a known CRS; use a "
-            "real EPSG code, or reproject the file to lon/lat and delete 'crs'.",
-            cause=err,
-        )
-    if not match.group(1):
-        # CRS84 is exactly RFC 7946's lon/lat WGS84; GDAL (and so geopandas'
-        # to_file) writes this member by default, so it is not worth a warning.
-        return crs
-    log.add(
-        "geojson.crs_member",
-        f"the file has a legacy 'crs' member ({name}); RFC 7946 GeoJSON is always "
-        "lon/lat WGS84. kzmap honours it and reprojects; drop the member once "
-        "the file is in lon/lat.",
-        severity="warning",
-    )
-    return crs
 
 
 @dataclass

@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import re
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -187,35 +188,67 @@ def _scan(path: Path, log: ProblemLog, opts: ReadOptions) -> str:
     """
     Check the file's size in rows and its text, block by block; return its head.
 
-    Lines (blank ones aside) are counted while the file is read: without
-    quotes a line is a row, so a 10^7-row CSV is refused after its first
-    megabytes rather than after parsing it all. Text is decoded strictly as it
-    streams; only if that fails is the file decoded again to name each bad
-    line. Nothing but the first block is kept.
+    Lines are counted while the file is read: without quotes a line (blank
+    ones aside) is a row, so a 10^7-row CSV is refused after its first
+    megabytes rather than after parsing it all. Blank lines and quotes are
+    only looked for once the lines alone pass the limit (`_Blanks`). Text is
+    decoded strictly as it streams (an ASCII block is valid UTF-8 as it is);
+    only if that fails is the file decoded again to name each bad line.
+    Nothing but the first block is kept.
     """
     try:
         decoder = codecs.getincrementaldecoder(opts.encoding or "utf-8")()
     except LookupError as err:
         log.fail("usage.encoding", f"unknown encoding {opts.encoding!r}.", cause=err)
-    head, lines, blocks, quoted = "", 0, 0, False
+    utf8 = codecs.lookup(opts.encoding or "utf-8").name == "utf-8"
+    head, lines, blocks = "", 0, 0
+    blanks: _Blanks | None = None
     with path.open("rb") as fh:
         while block := fh.read(_BLOCK):
             blocks += 1
-            lines += block.count(b"\n") - len(_BLANK.findall(block))
-            quoted = quoted or b'"' in block
-            # a blank line split over two blocks is counted: one per block
-            rows = lines - blocks
-            if not quoted and rows > opts.max_features:
-                log.fail(
-                    "limit.features",
-                    f"the CSV has at least {rows} rows, over the limit of "
-                    f"{opts.max_features}. If it is trusted, pass a larger "
-                    "`max_features=`.",
-                )
+            lines += block.count(b"\n")
+            if blanks is None and lines - blocks > opts.max_features:
+                blanks = _Blanks.until(path, fh.tell() - len(block))
+            if blanks is not None:
+                blanks.add(block)
+                # a blank line split over two blocks is counted: one per block
+                rows = lines - blanks.count - blocks
+                if not blanks.quoted and rows > opts.max_features:
+                    log.fail(
+                        "limit.features",
+                        f"the CSV has at least {rows} rows, over the limit of "
+                        f"{opts.max_features}. If it is trusted, pass a larger "
+                        "`max_features=`.",
+                    )
+            if head and utf8 and not decoder.getstate()[0] and block.isascii():
+                continue  # ASCII is UTF-8, and no sequence is left open
             text = _decode_block(decoder, block, path, opts, log)
             head = head or text.removeprefix("\ufeff")
     _decode_block(decoder, b"", path, opts, log)
     return head
+
+
+class _Blanks:
+    """Blank lines and quotes seen in a CSV's blocks (for its row count)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.quoted = False
+
+    @classmethod
+    def until(cls, path: Path, end: int) -> _Blanks:
+        """Look at the blocks before byte `end` again (as `_scan` read them)."""
+        blanks = cls()
+        with path.open("rb") as fh:
+            while fh.tell() < end and (block := fh.read(min(_BLOCK, end - fh.tell()))):
+                blanks.add(block)
+        return blanks
+
+    def add(self, block: bytes) -> None:
+        """Count the blank lines of one more block; note any quote."""
+        if b"\n\n" in block or b"\n\r\n" in block:
+            self.count += len(_BLANK.findall(block))
+        self.quoted = self.quoted or b'"' in block
 
 
 def _decode_block(
@@ -358,7 +391,10 @@ def read_geoparquet(
             f"{max_features}. If it is trusted, pass a larger `max_features=`.",
         )
     try:
-        frame = gpd.read_parquet(path)
+        with warnings.catch_warnings():
+            # shapely warns of NaN coordinates; the checks name their features
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = gpd.read_parquet(path)
     except Exception as err:
         log.fail(
             "read.parquet",

@@ -7,22 +7,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
-from kzmap.geo._local import buffer_pieces, distances_km, local_pieces
+from kzmap.geo._local import densify_lines, near_lines
+from kzmap.geo._overlay import EdgeIndex, Run, pieces_along, runs_from_pieces
 from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import DataError, UsageError
 from kzmap.geo.join import require_polygon_index
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import geopandas as gpd
     from numpy.typing import NDArray
+    from shapely.geometry.base import BaseGeometry
 
     from kzmap.geo.join import PolygonIndex
 
-__all__ = ["features_near_lines", "line_length_by_polygon"]
-
-_WGS84 = Geod(ellps="WGS84")
+__all__ = ["features_near_lines", "length_runs", "line_length_by_polygon"]
 
 
 def _line_keys(lines: gpd.GeoDataFrame, line_key: str, name: str) -> pd.Series:
@@ -36,11 +37,31 @@ def _line_keys(lines: gpd.GeoDataFrame, line_key: str, name: str) -> pd.Series:
     return keys
 
 
-def _length_km(geom: shapely.Geometry) -> float:
-    """Geodesic length in km of the linear parts of `geom` (lon/lat)."""
-    parts = shapely.get_parts(geom)
-    linear = [p for p in parts if p.geom_type in ("LineString", "LinearRing")]
-    return float(np.sum([_WGS84.geometry_length(p) for p in linear])) / 1000
+def length_runs(
+    lines: Sequence[BaseGeometry] | NDArray[np.object_],
+    polygons: Sequence[BaseGeometry] | NDArray[np.object_],
+) -> list[list[Run]]:
+    """
+    Cut lon/lat lines into runs lying in one set of polygons, in travel order.
+
+    The one engine behind `line_length_by_polygon` and
+    `kzmap.routes.length_by_polygon`: segments are densified along their
+    geodesics (every 25 km), cut at every polygon edge, and each piece gets
+    its fraction of the segment's geodesic length (WGS84), so the runs of a
+    line add up to its geodesic length. A run's ``polygons`` are those whose
+    interior holds it; a run on a boundary has none, and the polygons it runs
+    along in ``along``.
+    """
+    index = EdgeIndex(list(polygons))
+    return [
+        runs_from_pieces(pieces_along(line, index)) for line in densify_lines(lines)
+    ]
+
+
+def _one_polygon(run: Run) -> int | None:
+    """Return the polygon a run counts for: the first (smallest key) holding it."""
+    held = run.polygons or run.along
+    return min(held) if held else None
 
 
 def line_length_by_polygon(
@@ -53,13 +74,15 @@ def line_length_by_polygon(
     """
     Measure how many km of each line lie in each polygon (WGS84 geodesic).
 
-    Lines are cut in lon/lat (EPSG:4326) and each piece is measured along the
-    ellipsoid with `pyproj.Geod`. A stretch lying on a shared boundary counts
+    Segments are geodesics: they are densified along the ellipsoid (every
+    25 km), cut at the polygon edges, and each piece gets its fraction of its
+    segment's geodesic length (`length_runs`, the engine of
+    `kzmap.routes.length_by_polygon` too, which gives the same lengths). A
+    stretch lying on a shared boundary, or in overlapping polygons, counts
     once, for the polygon with the smallest key (the rule of
     `kzmap.geo.join.PolygonIndex`); stretches outside every polygon are
-    reported with a missing key, so each line's lengths add up to its total
-    (up to the cut points, which lie on the lon/lat chord rather than the
-    geodesic: differences of the order of 0.01 %).
+    reported with a missing key, so each line's lengths add up to its
+    geodesic length.
 
     Parameters
     ----------
@@ -102,21 +125,21 @@ def line_length_by_polygon(
     columns = ["line", "polygon"] if index.key == line_key else [line_key, index.key]
     frame = to_storage_crs(lines, name="lines")
     names = _line_keys(frame, line_key, "lines")
+    geoms = frame.geometry.to_numpy()
+    present = np.flatnonzero(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    runs = length_runs(geoms[present], index.geoms)
     rows: list[tuple[object, object, float]] = []
-    for name, line in zip(names, frame.geometry.values, strict=True):
-        rest = line
-        for code in np.flatnonzero(
-            shapely.intersects(np.asarray(index.geoms, dtype=object), line)
-        ):
-            polygon = index.geoms[code]
-            length = _length_km(shapely.intersection(rest, polygon))
-            if length > 0:
-                rows.append((name, index.keys[int(code)], length))
-            rest = shapely.difference(rest, polygon)
-        if rest is not None and not rest.is_empty:
-            length = _length_km(rest)
-            if length > 0:
-                rows.append((name, None, length))
+    for name, line_runs in zip(names.to_numpy()[present], runs, strict=True):
+        km: dict[int | None, float] = {}
+        for run in line_runs:
+            code = _one_polygon(run)
+            km[code] = km.get(code, 0.0) + run.length_km
+        # polygons in key order (their order in the index), outside last
+        for code in sorted(c for c in km if c is not None):
+            if km[code] > 0:
+                rows.append((name, index.keys[code], km[code]))
+        if km.get(None, 0.0) > 0:
+            rows.append((name, None, km[None]))
     return pd.DataFrame(rows, columns=[*columns, "length_km"])
 
 
@@ -130,13 +153,14 @@ def features_near_lines(
     """
     Find every feature within `distance_km` of each line.
 
-    Each line is cut into pieces of about 250 km, each measured in its own
-    azimuthal-equidistant projection (the engine of
-    `kzmap.routes.exposure`): the distance is the shortest over the pieces,
-    within about 0.05 % of the geodesic distance up to 200 km, anywhere, where
-    one Albers projection for Central Asia is off by about 1 %. A feature is
-    kept when that distance is at most `distance_km` (exact distance, not a
-    polygonal buffer).
+    The proximity engine of `kzmap.routes.exposure` (one implementation,
+    `kzmap.geo._local.near_lines`): segments are geodesics (densified every
+    25 km), each line is cut into pieces of about 250 km, each measured in its
+    own azimuthal-equidistant projection, and the distance is the shortest
+    over the pieces: within about 0.05 % of the geodesic distance up to
+    200 km, anywhere, where one Albers projection for Central Asia is off by
+    about 1 %. A feature is kept when that distance is at most `distance_km`
+    (exact distance, not a polygonal buffer).
 
     Parameters
     ----------
@@ -169,30 +193,14 @@ def features_near_lines(
     names = _line_keys(lines, line_key, "lines")
     near = to_storage_crs(features, name="features").geometry.to_numpy()
     far = to_storage_crs(lines, name="lines").geometry.to_numpy()
-    tree = shapely.STRtree(near)
-    found: list[tuple[NDArray[np.intp], int, NDArray[np.float64]]] = []
-    for at, line in enumerate(far):
-        if line is None or line.is_empty:
-            continue
-        local = local_pieces(line)
-        # candidates: within the buffer pieces (widened for their polygonal
-        # round caps) or on the line; then filtered on the exact distance
-        pieces = buffer_pieces(local, distance_km * 1.01 + 0.01)
-        hits = tree.query(np.append(pieces, line), predicate="intersects")[1]
-        candidates = np.unique(hits)
-        reached = near[candidates]
-        touching = shapely.intersects(reached, line)
-        km = distances_km(local, pieces, reached, touching)
-        keep = km <= distance_km
-        found.append((candidates[keep], at, km[keep]))
-    i = np.concatenate([f[0] for f in found] or [np.empty(0, np.intp)])
-    j = np.concatenate([np.full(len(f[0]), f[1]) for f in found] or [np.empty(0, int)])
-    km = np.concatenate([f[2] for f in found] or [np.empty(0)])
+    present = np.flatnonzero(~(shapely.is_missing(far) | shapely.is_empty(far)))
+    found = near_lines(far[present], np.asarray(near, dtype=object), distance_km)
+    i, j = found.target, present[found.line]
     order = np.lexsort((j, i))
     return pd.DataFrame(
         {
             "feature": features.index[i[order]],
             line_key: names.to_numpy()[j[order]],
-            "distance_km": km[order],
+            "distance_km": found.km[order],
         }
     )

@@ -83,7 +83,7 @@ class Problem:
     field: str | None = None
 
     def location(self) -> str:
-        """Return ``file, layer 'l', feature 3 (id 'x'), field 'f'`` as present."""
+        """Return ``file: layer 'l': feature 3 (id 'x'): field 'f'`` as present."""
         parts = [self.file]
         if self.layer is not None:
             parts.append(f"layer {self.layer!r}")
@@ -92,7 +92,7 @@ class Problem:
             parts.append(f"feature {self.feature}{ident}")
         if self.field is not None:
             parts.append(f"field {self.field!r}")
-        return ", ".join(parts)
+        return ": ".join(parts)
 
     def __str__(self) -> str:
         return f"{self.location()}: {self.message} [{self.code}]"

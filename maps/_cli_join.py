@@ -148,16 +148,58 @@ def _with_geometry(
     return gpd.GeoDataFrame(merged, geometry=polygons.geometry.name, crs=polygons.crs)
 
 
+#: Address schemes of dask's distributed comms, as in ``tcp://host:8786``.
+_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+
+
+def _scheduler(address: str) -> str:
+    """Check a --scheduler address (``tcp://host:port``) before any work."""
+    scheme, sep, rest = address.partition("://")
+    host, colon, port = rest.rpartition(":")
+    if scheme == "inproc" and rest:  # an in-process cluster: no host and port
+        return address
+    if not sep or scheme not in _SCHEMES or not host or not colon:
+        msg = (
+            f"--scheduler {address!r}: give a dask distributed scheduler address "
+            f"such as tcp://10.0.0.5:8786 (schemes: {', '.join(_SCHEMES)})."
+        )
+        raise argparse.ArgumentTypeError(msg)
+    if not port.isdigit():
+        msg = f"--scheduler {address!r}: the port {port!r} is not a number."
+        raise argparse.ArgumentTypeError(msg)
+    return address
+
+
+def _uses_dask(args: argparse.Namespace) -> bool:
+    """POINTS is a Parquet dataset folder, or a Parquet file sent to --scheduler."""
+    if args.points.is_dir():
+        return True
+    if args.scheduler is None:
+        return False
+    if args.points.suffix.lower() != ".parquet":
+        msg = (
+            f"--scheduler runs the dask engine, which reads Parquet: give a "
+            f"folder of Parquet files or a .parquet file, not {args.points.name}."
+        )
+        raise UsageError(msg)
+    return True
+
+
 def _aggregate(args: argparse.Namespace, index: PolygonIndex) -> Aggregation:
     from kzmap.layers.join import points_to_regions
 
-    if args.points.is_dir():
+    if _uses_dask(args):
         from kzmap.geo.scale import aggregate_dataset  # dask
 
         columns = index.attributes.columns
         keep = ("name_en",) if "name_en" in columns and index.key != "name_en" else ()
         return aggregate_dataset(
-            args.points, polygons=index, by=args.by, sum=args.sum, keep=keep
+            args.points,
+            polygons=index,
+            by=args.by,
+            sum=args.sum,
+            keep=keep,
+            scheduler=args.scheduler,
         )
     points = _read_points(args)
     return points_to_regions(
@@ -175,6 +217,9 @@ def _labels(args: argparse.Namespace, index: PolygonIndex, inputs: list[Path]) -
 
     if args.points.is_dir():
         msg = "--labels needs one POINTS file, not a dataset folder."
+        raise UsageError(msg)
+    if args.scheduler is not None:
+        msg = "--scheduler runs the counts on dask; --labels runs here: drop one."
         raise UsageError(msg)
     labelled = points_in_polygons(
         _read_points(args), polygons=index, column=args.column
@@ -269,6 +314,15 @@ def register(sub: Any) -> None:
         type=output_file(*TABLE_SUFFIXES),
         required=True,
         help="output file: " + ", ".join(TABLE_SUFFIXES),
+    )
+    parser.add_argument(
+        "--scheduler",
+        type=_scheduler,
+        default=None,
+        metavar="ADDRESS",
+        help="run the dask engine (a Parquet folder or file) on the dask "
+        "distributed scheduler at ADDRESS, e.g. tcp://10.0.0.5:8786 "
+        "(default: dask's local engine in this process)",
     )
     add_read_options(parser, what="points")
     parser.set_defaults(func=_run)

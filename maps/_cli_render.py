@@ -14,6 +14,7 @@ from kzmap.maps._cli_args import (
     size,
     unknown_name,
 )
+from kzmap.maps.i18n import LANGUAGES
 
 if TYPE_CHECKING:
     import argparse
@@ -176,6 +177,7 @@ def _run(args: argparse.Namespace) -> int:
             pdf=args.pdf,
             svg=args.svg,
             page=args.page,
+            lenient=args.lenient,  # spec layers and --add files alike
         )
     else:
         outputs = _default(args)
@@ -229,7 +231,9 @@ def register(sub: Any) -> None:
         help="draw the --add layers as features (default), points, cluster or heat",
     )
     parser.add_argument(
-        "--time", metavar="COLUMN", help="date column of --add points: time slider"
+        "--time",
+        metavar="COLUMN",
+        help="date column of the --add points, cluster or heat: a time slider",
     )
     parser.add_argument(
         "--region", help="fit the view to a region (KZ-19) or country (KZ, UZ)"
@@ -240,7 +244,7 @@ def register(sub: Any) -> None:
         help="basemap: 'none' draws kzmap's own vector layers offline (default); "
         "'osm' adds online OpenStreetMap tiles (the page then contacts that server)",
     )
-    parser.add_argument("--lang", choices=("en", "ru", "kk"), help="map language")
+    parser.add_argument("--lang", choices=LANGUAGES, help="map language")
     parser.add_argument("--title", help="title shown on the map")
     parser.add_argument("--subtitle", help="subtitle shown under the title")
     parser.add_argument(

@@ -8,7 +8,7 @@ import pandas as pd
 
 from kzmap.maps.escape import safe_text, safe_url
 from kzmap.maps.i18n import message, value_label
-from kzmap.maps.popups import meta_line
+from kzmap.maps.popups import description_html, english_note, localized, meta_line
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -94,18 +94,33 @@ def route_popup(
         value += (
             f" ({_linked(route.get('value_source'), route.get('value_source_url'))})"
         )
+    description, english = description_html(route, lang)
+    facts = []
+    for key, field in (("commodities", "commodities"), ("actors", "actors")):
+        text, free = localized(route, field, lang)
+        english = english or free
+        shown = f'<span lang="en">{safe_text(text)}</span>' if free else safe_text(text)
+        facts.append(_line(labels[key], shown if text else ""))
+    if value and lang != "en":  # the estimate is quoted from its source, in English
+        english = True
+        value = f'<span lang="en">{value}</span>'
     parts = [
         f"<b>{safe_text(display_name(route, lang))}</b>",
-        f"<div>{safe_text(_text(route.get('description')))}</div>",
+        english_note(lang) if english else "",
+        description,
         meta_line(route, lang),
-        _line(labels["commodities"], safe_text(_text(route.get("commodities")))),
-        _line(labels["actors"], safe_text(_text(route.get("actors")))),
+        *facts,
         _line(labels["value"], value),
     ]
     if waypoints:
         items = "".join(_waypoint_item(w, lang) for w in waypoints)
         parts.append(f"<div><i>{labels['waypoints']}:</i><ol>{items}</ol></div>")
     return '<div class="kzmap-popup kzmap-route-popup">' + "".join(parts) + "</div>"
+
+
+def _description(props: Mapping[str, object], lang: str) -> tuple[str, str]:
+    description, english = description_html(props, lang)
+    return english_note(lang) if english else "", description
 
 
 def waypoint_popup(w: Mapping[str, object], lang: str) -> str:
@@ -118,7 +133,7 @@ def waypoint_popup(w: Mapping[str, object], lang: str) -> str:
     parts = [
         f"<b>{safe_text(display_name(w, lang))}</b> "
         f"({safe_text(value_label('role', _text(w.get('role')), lang))})",
-        f"<div>{safe_text(_text(w.get('description')))}</div>",
+        *_description(w, lang),
         meta_line(w, lang),
         _line(labels["location"], safe_text(where)),
     ]

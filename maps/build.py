@@ -106,9 +106,9 @@ def filter_frame(
     return frame
 
 
-def _layer_frame(layer: LayerSpec) -> gpd.GeoDataFrame:
+def _layer_frame(layer: LayerSpec, *, lenient: bool = False) -> gpd.GeoDataFrame:
     if layer.path is not None:
-        return read_user_layer(layer.path)
+        return read_user_layer(layer.path, lenient=lenient)
     if layer.name == ROUTES:
         return load_routes()
     names = available_layers()
@@ -195,7 +195,7 @@ def focus_bounds(
     return DEFAULT_BOUNDS
 
 
-def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
+def build(spec: Spec | str | os.PathLike[str], *, lenient: bool = False) -> folium.Map:
     """
     Return the map described by `spec`.
 
@@ -204,6 +204,10 @@ def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
     spec
         A `Spec`, a spec file path, or the name of a shipped spec
         (see `kzmap.maps.shipped_specs`).
+    lenient
+        Read the spec's layer files with ``lenient=True`` (the readable
+        records of a truncated Shapefile are kept, with a warning), as
+        `read_user_layer`.
 
     Returns
     -------
@@ -222,7 +226,7 @@ def build(spec: Spec | str | os.PathLike[str]) -> folium.Map:
     source = str(spec.source or "<spec>")
     frames = {}
     for layer in spec.layers:
-        frame = _layer_frame(layer)
+        frame = _layer_frame(layer, lenient=lenient)
         frames[layer.key] = filter_frame(frame, layer, source=source)
     m = empty_map(
         tiles=spec.tiles,
@@ -303,6 +307,7 @@ def save(
     pdf: str | os.PathLike[str] | None = None,
     svg: str | os.PathLike[str] | None = None,
     page: str | None = None,
+    lenient: bool = False,
 ) -> Outputs:
     """
     Write a map (or the map of a spec) as offline HTML, and optionally PNG/embed.
@@ -325,6 +330,8 @@ def save(
     page
         Paper of the print layout (``"A4-landscape"``, the default when a
         PDF or SVG is asked for); given, the PNG is the print sheet too.
+    lenient
+        For a spec: read its layer files leniently (see `build`).
 
     Returns
     -------
@@ -341,7 +348,7 @@ def save(
         spec, m = Spec(), target
     else:
         spec = require_spec(target)
-        m = build(spec)
+        m = build(spec, lenient=lenient)
     spec = replace(
         spec,
         width=width or spec.width,

@@ -132,6 +132,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     except KzmapError as err:
         if args.debug:
             raise
+        columns = _coordinate_columns_missing(err)
+        if columns is not None:
+            # the file's columns do not match the options: fixed with --lon/--lat
+            _say(err, args.command)
+            print(f"kzmap: error: its columns are {columns}.", file=sys.stderr)
+            return 2
         _say(err, args.command)
         return 1
     except KeyboardInterrupt:
@@ -143,6 +149,30 @@ def _dispatch(args: argparse.Namespace) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
     return code
+
+
+#: The problem code of a CSV whose lon/lat columns are missing or ambiguous.
+_COORDINATE_COLUMNS = "csv.coordinate_columns"
+
+
+def _coordinate_columns_missing(err: KzmapError) -> str | None:
+    """
+    Return a CSV's header if `err` is only about its coordinate columns.
+
+    Such a file is refused as bad usage (exit 2): its columns are named with
+    --lon/--lat, as for an unknown --lon column. None for any other error.
+    """
+    problems = [p for p in err.problems if p.severity == "error"]
+    if not problems or any(p.code != _COORDINATE_COLUMNS for p in problems):
+        return None
+    import csv
+
+    try:
+        with open(problems[0].file, encoding="utf-8-sig", errors="replace") as fh:
+            header = next(csv.reader(fh), [])
+    except OSError:
+        return "unreadable"
+    return ", ".join(repr(h) for h in header) or "none"
 
 
 #: Options whose value is free text, which may start with "-" (``--subtitle -->``).

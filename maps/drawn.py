@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kzmap.geo.errors import UsageError
 from kzmap.maps.escape import safe_text
 from kzmap.maps.heat import add_heat
 from kzmap.maps.plugins import add_time_slider
@@ -30,19 +29,18 @@ def add_drawn(
     """
     Add `frame` drawn as `draw` says: ``points``, ``cluster`` or ``heat``.
 
-    With `time` (a date column), points get a from/to date slider on it.
+    With `time` (a date column), the layer gets a from/to date slider on it.
 
     Raises
     ------
     UsageError
-        If `time` is given for a heat map, or the frame is not points.
+        If the frame is not points, or has no column `time`.
     """
     shown = safe_text(title)
     if draw == "heat":
+        heat = add_heat(m, frame, name=shown, show=show)
         if time:
-            msg = f"Layer {title!r}: a time slider needs --as points or cluster."
-            raise UsageError(msg)
-        add_heat(m, frame, name=shown, show=show)
+            add_time_slider(m, heat, time, lang=lang)
         return
     points = add_points(
         m, frame, lang=lang, name=shown, show=show, cluster=draw == "cluster"

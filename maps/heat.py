@@ -11,7 +11,8 @@ from folium.map import Layer
 from jinja2 import Template
 
 from kzmap.geo.crs import to_storage_crs
-from kzmap.geo.errors import UsageError
+from kzmap.geo.errors import DataError, UsageError
+from kzmap.maps._points_data import NO_DAY, day_intervals
 from kzmap.maps.offline import require_asset
 
 if TYPE_CHECKING:
@@ -32,11 +33,69 @@ class HeatLayer(Layer):  # type: ignore[misc]  # folium is untyped
         "{% endmacro %}"
     )
 
-    def __init__(self, points: str, options: str, *, name: str, show: bool) -> None:
+    def __init__(
+        self,
+        points: str,
+        options: str,
+        *,
+        name: str,
+        show: bool,
+        frame: gpd.GeoDataFrame | None = None,
+    ) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "KzmapHeat"
         self.points = points
         self.options = options
+        self.layer_name = name
+        self._frame = frame
+
+    def set_dates(self, date_field: str) -> tuple[int, int]:
+        """
+        Store each point's first and last day from column `date_field`.
+
+        The time slider (`kzmap.maps.add_time_slider`) then draws only the
+        points dated within its range, as it does for `add_points` layers.
+
+        Returns
+        -------
+        (int, int)
+            First and last day covered, in days since 1970-01-01.
+
+        Raises
+        ------
+        UsageError
+            If the frame has no column `date_field` or no date in it.
+        DataError
+            If some values are not dates.
+        """
+        frame = self._frame
+        if frame is None or date_field not in frame.columns:
+            columns = [] if frame is None else [str(c) for c in frame.columns]
+            msg = (
+                f"Layer {self.layer_name!r} has no column {date_field!r}. "
+                f"Available: {', '.join(columns)}."
+            )
+            raise UsageError(msg)
+        first, last, bad = day_intervals(frame[date_field].reset_index(drop=True))
+        if bad:
+            values = frame[date_field].iloc[bad[:5]].tolist()
+            msg = (
+                f"Column {date_field!r} of layer {self.layer_name!r} has {len(bad)} "
+                f"values that are not dates (e.g. {values!r}). Use ISO text such "
+                "as '2024-05-17', '2024-05' or '2024', or leave the value empty."
+            )
+            raise DataError(msg)
+        dated = first != NO_DAY
+        if not dated.any():
+            msg = f"Column {date_field!r} of layer {self.layer_name!r} has no date."
+            raise UsageError(msg)
+        days = np.column_stack(
+            [np.where(dated, first, -1), np.where(dated, last, -1)]
+        ).ravel()
+        options = json.loads(self.options)
+        options["days"] = [int(v) for v in days]
+        self.options = json.dumps(options)
+        return int(first[dated].min()), int(last[dated].max())
 
     def render(self, **kwargs: object) -> None:  # type: ignore[override]
         """Inline heat.js, then render."""
@@ -84,6 +143,6 @@ def add_heat(
     coords = np.column_stack([frame.geometry.y, frame.geometry.x]).round(5).ravel()
     points = json.dumps([float(v) for v in coords])
     options = json.dumps({"radius": float(radius)})
-    layer = HeatLayer(points, options, name=name, show=show)
+    layer = HeatLayer(points, options, name=name, show=show, frame=frame)
     m.add_child(layer)
     return layer

@@ -6,7 +6,7 @@ import math
 import tomllib
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from kzmap.geo.errors import UsageError
 
@@ -26,10 +26,28 @@ __all__ = [
 ]
 
 Language = Literal["en", "ru", "kk"]
-#: Languages of the interface and of feature names (``name_<lang>`` fields).
-LANGUAGES: tuple[Language, ...] = ("en", "ru", "kk")
 
 _MESSAGES = files("kzmap.maps") / "messages"
+
+
+def _catalog_languages() -> tuple[Language, ...]:
+    """Return the language of every catalog in maps/messages/, by ``[meta] order``."""
+    found: list[tuple[int, str]] = []
+    for entry in _MESSAGES.iterdir():
+        if entry.name.endswith(".toml"):
+            meta = tomllib.loads(entry.read_text(encoding="utf-8")).get("meta", {})
+            found.append((int(meta.get("order", 99)), entry.name.removesuffix(".toml")))
+    known = set(get_args(Language))
+    codes = [code for _, code in sorted(found)]
+    if set(codes) != known:  # a catalog added without teaching the type, or lost
+        msg = f"Message catalogs {codes} do not match the Language type {known}."
+        raise RuntimeError(msg)
+    return cast("tuple[Language, ...]", tuple(codes))
+
+
+#: Languages of the interface and of feature names (``name_<lang>`` fields):
+#: one per message catalog, the single list the CLI, specs and maps use.
+LANGUAGES: tuple[Language, ...] = _catalog_languages()
 
 
 def require_language(lang: str) -> Language:
@@ -120,13 +138,17 @@ def value_label(field: str, value: object, lang: str = "en") -> str:
     --------
     >>> value_label("mode", "road+rail", "kk")
     'автомобиль және теміржол'
-    >>> value_label("status", "open (seasonal, summer)", "ru")
-    'открыт (seasonal, summer)'
+    >>> value_label("status", "open (things)", "ru")
+    'открыт (things)'
+    >>> value_label("schematic", True, "ru")
+    'да'
     """
     text = "" if value is None else str(value).strip()
     found = _lookup("values", f"{field}.{text}", lang)
     if found:
         return found
+    if text in ("True", "False"):  # a yes/no column
+        return _lookup("values", f"bool.{text.lower()}", lang) or text
     head, bracket, rest = text.partition(" (")
     found = _lookup("values", f"{field}.{head}", lang) if bracket else None
     return f"{found} ({rest}" if found else text
@@ -145,7 +167,7 @@ def market_label(market: object, lang: str = "en") -> str:
     >>> market_label("brand-new market")
     'brand-new market'
     """
-    text = "" if market is None else str(market).strip()
+    text = str(market).strip() if _present(market) else ""
     return _lookup("markets", text.lower(), lang) or text
 
 

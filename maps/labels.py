@@ -27,8 +27,9 @@ __all__ = [
 
 #: Polygon layers whose names are drawn as place labels, with their rank.
 PLACE_LAYERS = {"countries": 1, "regions": 3}
-#: Ranks, most important first: capitals, countries, regional centres (and
-#: cities of republican significance or large foreign cities), regions, towns.
+#: Ranks, most important first: capitals (with Kazakhstan's cities of
+#: republican significance, first-level units of their own: Almaty, Shymkent),
+#: countries, regional centres (and large foreign cities), regions, towns.
 CAPITAL, COUNTRY, CENTRE, REGION, TOWN, OTHER = 0, 1, 2, 3, 4, 5
 #: A place label is drawn only where its polygon shows over at least this
 #: share of the view (a sliver along the edge gets no name).
@@ -43,6 +44,9 @@ def label_rank(layer: str, props: Mapping[str, object]) -> int:
     --------
     >>> label_rank("cities", {"is_capital": True})
     0
+    >>> almaty = {"country": "KZ", "description": "City of republican significance."}
+    >>> label_rank("cities", almaty)
+    0
     >>> label_rank("cities", {"description": "Administrative centre of Aktobe."})
     2
     >>> label_rank("crossings", {})
@@ -55,6 +59,8 @@ def label_rank(layer: str, props: Mapping[str, object]) -> int:
     if str(props.get("is_capital")) == "True":  # a Python or NumPy bool
         return CAPITAL
     text = str(props.get("description") or "").lower()
+    if props.get("country") == "KZ" and "republican significance" in text:
+        return CAPITAL  # Almaty, Shymkent: never dropped for a neighbour's town
     centre = ("administrative centre", "republican significance", "city in russia")
     return CENTRE if any(key in text for key in centre) else TOWN
 

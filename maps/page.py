@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, cast
 
 from branca.element import Element, Figure, MacroElement
@@ -142,8 +142,12 @@ def _body_html(state: PageState) -> str:
         if layer.legend is not None and layer.legend.entries
     ]
     citations = [*state.layer_citations]
-    for layer in state.layers:
-        citations.extend(layer.citations)
+    for n, layer in enumerate(state.layers):
+        # tie each citation to its layer, for the panel to follow what is shown
+        citations.extend(
+            replace(c, keys=tuple(f"{n}:{k}" for k in c.keys or ("*",)))
+            for c in layer.citations
+        )
     legend = legend_html(sections, state.lang) if sections else ""
     sources = sources_html(
         merge_citations(citations),

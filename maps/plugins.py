@@ -9,6 +9,7 @@ from jinja2 import Template
 
 from kzmap.geo.errors import UsageError
 from kzmap.maps.escape import safe_text
+from kzmap.maps.heat import HeatLayer
 from kzmap.maps.i18n import message
 from kzmap.maps.offline import require_asset
 from kzmap.maps.points import PointsLayer, js_value
@@ -79,11 +80,13 @@ class MeasureControl(_Control):
 
 
 class TimeSlider(_Control):
-    """From/to date sliders filtering a points layer (see `add_time_slider`)."""
+    """From/to date sliders filtering a points or heat layer (`add_time_slider`)."""
 
     factory = "timeSlider"
 
-    def __init__(self, target: PointsLayer, options: dict[str, object]) -> None:
+    def __init__(
+        self, target: PointsLayer | HeatLayer, options: dict[str, object]
+    ) -> None:
         super().__init__(options)
         self.target = target
 
@@ -156,7 +159,7 @@ def add_measure(
 
 def add_time_slider(
     m: folium.Map,
-    layer: PointsLayer,
+    layer: PointsLayer | HeatLayer,
     date_field: str,
     *,
     title: str | None = None,
@@ -166,6 +169,10 @@ def add_time_slider(
     """
     Add from/to sliders that show only the points of `layer` dated in range.
 
+    `layer` is a points or cluster layer (`add_points`) or a heat map
+    (`kzmap.maps.heat.add_heat`): the heat is then drawn from the points
+    dated in range only.
+
     A year (``"2021"``) or month (``"2021-03"``) counts as all its days.
     Points without a date are shown only while the sliders span everything.
 
@@ -174,9 +181,9 @@ def add_time_slider(
     m
         The map `layer` was added to.
     layer
-        A layer made by `add_points`.
+        A layer made by `add_points` or `add_heat`.
     date_field
-        Column of the frame given to `add_points` holding each point's date:
+        Column of the frame given to `add_points`/`add_heat` holding each point's date:
         datetimes, dates or ISO text; missing values allowed.
     title
         Heading over the sliders (escaped); None uses "Date" in `lang`.
@@ -193,15 +200,16 @@ def add_time_slider(
     Raises
     ------
     TypeError
-        If `layer` was not made by `add_points`.
+        If `layer` was not made by `add_points` or `add_heat`.
     UsageError
         If `layer` is not on `m`, or has no column `date_field` or no date.
     DataError
         If some values of `date_field` are not dates.
     """
-    if not isinstance(layer, PointsLayer):
+    if not isinstance(layer, PointsLayer | HeatLayer):
         msg = (
-            "add_time_slider needs a layer made by kzmap.maps.add_points, got "
+            "add_time_slider needs a layer made by kzmap.maps.add_points or "
+            "add_heat, got "
             f"{type(layer).__name__}."
         )
         raise TypeError(msg)

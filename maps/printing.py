@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     import os
 
     from playwright.sync_api import Page
-    from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "PAGE_SIZES",
@@ -41,9 +40,12 @@ PAGE_SIZES: dict[str, tuple[float, float]] = {
 _PAGE = re.compile(r"^(?P<size>[a-z0-9]+)(?:-(?P<turn>portrait|landscape))?$")
 _PX_PER_MM = 96 / 25.4
 _LANG = re.compile(r'<html lang="(?P<lang>en|ru|kk)"')
-#: The locator inset's extent (west, south, east, north): Central Asia.
-_INSET = (44.0, 33.0, 92.0, 58.0)
+#: The locator inset's extent (west, south, east, north): Central Asia and
+#: around it, as scripts/build_locator.py clips maps/static/locator.geojson.
+_INSET = (30.0, 25.0, 110.0, 62.0)
 _INSET_WIDTH = 220.0
+#: ISO 3166-1 numeric code of Kazakhstan, shaded on the inset.
+_KZ = "398"
 
 
 @dataclass(frozen=True)
@@ -109,32 +111,31 @@ def _ring_path(coords: list[tuple[float, float]], scale: float, cos: float) -> s
 
 def locator_svg(lang: str = "en") -> str:
     """
-    Return the locator inset: Central Asia's countries as a small inline SVG.
+    Return the locator inset: Central Asia and around it as a small inline SVG.
 
     Kazakhstan is shaded; the print script draws the map frame on it (the
     ``data-*`` attributes give the projection: plate carrée scaled by the
-    cosine of 45.5° N).
+    cosine of the inset's middle latitude). The countries are Natural Earth
+    1:110m (maps/static/locator.geojson, built by scripts/build_locator.py).
     """
-    from kzmap.layers import load  # noqa: PLC0415
-
     west, south, east, north = _INSET
     cos = math.cos(math.radians((south + north) / 2))
     scale = _INSET_WIDTH / ((east - west) * cos)
     height = (north - south) * scale
-    frame = load("countries")
+    data = json.loads(
+        (files("kzmap.maps") / "static" / "locator.geojson").read_text(encoding="utf-8")
+    )
     paths = []
-    shapes: list[BaseGeometry] = list(frame.geometry.simplify(0.08))
-    codes = [str(code) for code in frame["iso_a2"]]
-    for geometry, code in zip(shapes, codes, strict=True):
-        polygons = getattr(geometry, "geoms", [geometry])
+    for feature in data["features"]:
         d = "".join(
-            _ring_path(list(p.exterior.coords), scale, cos)
-            for p in polygons
-            if not p.is_empty
+            _ring_path([(x, y) for x, y in polygon[0]], scale, cos)
+            for polygon in feature["geometry"]["coordinates"]
         )
-        fill = "#9b9489" if code == "KZ" else "#e6e3dc"
+        kz = feature["properties"]["id"] == _KZ
+        fill = "#8c8478" if kz else "#ece9e2"
         paths.append(
-            f'<path d="{d}" fill="{fill}" stroke="#7a6f64" stroke-width="0.5"/>'
+            f'<path d="{d}" fill="{fill}" stroke="#8a8075" stroke-width="0.4" '
+            'stroke-linejoin="round"/>'
         )
     label = message("print.locator", lang)
     return (
@@ -143,8 +144,8 @@ def locator_svg(lang: str = "en") -> str:
         f'data-scale="{scale:.5f}" data-cos="{cos:.6f}">'
         f'<rect width="{_INSET_WIDTH:.0f}" height="{height:.0f}" fill="#d3e3ee"/>'
         + "".join(paths)
-        + '<rect class="kzmap-locator-frame" fill="none" stroke="#c0392b" '
-        'stroke-width="2"/></svg>'
+        + '<rect class="kzmap-locator-frame" fill="rgba(192,57,43,0.12)" '
+        'stroke="#c0392b" stroke-width="1.6"/></svg>'
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from kzmap.maps.escape import safe_link, safe_text, safe_url
 from kzmap.maps.i18n import message
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     import geopandas as gpd
 
@@ -18,6 +19,7 @@ __all__ = [
     "Citation",
     "citations_from_frame",
     "merge_citations",
+    "row_source_key",
     "sources_html",
 ]
 
@@ -33,12 +35,39 @@ class Citation:
     dates: tuple[str, ...] = ()
     checked: str = ""
     layers: tuple[str, ...] = ()
+    #: Which shown features keep the citation in the panel (maps/js/filters.js):
+    #: ``"<layer n>:<row_source_key>"``, or ``"<layer n>:*"`` for a layer's own
+    #: (catalog) sources; none: always listed.
+    keys: tuple[str, ...] = ()
 
 
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value).strip()
+
+
+#: Source key of features that cite nothing (their layer's "no source" entry).
+NO_SOURCE_KEY = "-"
+
+
+def _key(text: str, url: str | None) -> str:
+    raw = f"{text.casefold()}\n{url or ''}".encode()
+    return hashlib.blake2s(raw, digest_size=5).hexdigest()
+
+
+def row_source_key(row: Mapping[str, object]) -> str:
+    """
+    Return the key tying a feature to its entry in the sources panel.
+
+    The same text and link give the same key, as `merge_citations` merges them;
+    a feature without source gets `NO_SOURCE_KEY`.
+    """
+    text = _text(row.get("source"))
+    url = _text(row.get("source_url"))
+    if not text and not safe_url(url):
+        return NO_SOURCE_KEY
+    return _key(text or url, url if safe_url(url) else None)
 
 
 def citations_from_frame(frame: gpd.GeoDataFrame, *, layer: str) -> list[Citation]:
@@ -58,16 +87,18 @@ def citations_from_frame(frame: gpd.GeoDataFrame, *, layer: str) -> list[Citatio
             missing += 1
             continue
         date = _text(row.get("date")) if "date" in columns else ""
+        link = url if safe_url(url) else None
         found.append(
             Citation(
                 text=text or url,
-                url=url if safe_url(url) else None,
+                url=link,
                 dates=(date,) if date else (),
                 layers=(layer,),
+                keys=(_key(text or url, link),),
             )
         )
     if missing:
-        found.append(Citation(text="", layers=(layer,)))
+        found.append(Citation(text="", layers=(layer,), keys=(NO_SOURCE_KEY,)))
     return found
 
 
@@ -97,13 +128,16 @@ def _join(a: Citation, b: Citation) -> Citation:
         dates=tuple(sorted(set(a.dates) | set(b.dates))),
         checked=max(a.checked, b.checked),
         layers=tuple(dict.fromkeys((*a.layers, *b.layers))),
+        keys=tuple(dict.fromkeys((*a.keys, *b.keys))) if a.keys and b.keys else (),
     )
 
 
 def _item(c: Citation, lang: str) -> str:
+    # kzmap's own keys (layer numbers and hex digests), never data
+    li = f'<li data-kz-src="{" ".join(c.keys)}">' if c.keys else "<li>"
     if not c.text:
         layers = safe_text(", ".join(c.layers))
-        return f"<li><i>{layers}: {safe_text(message('ui.no_source', lang))}</i></li>"
+        return f"{li}<i>{layers}: {safe_text(message('ui.no_source', lang))}</i></li>"
     parts = [safe_link(c.text, c.url)]
     dates = list(c.dates[:_MAX_DATES]) + (["…"] if len(c.dates) > _MAX_DATES else [])
     if dates:
@@ -114,7 +148,7 @@ def _item(c: Citation, lang: str) -> str:
     parts.append(
         f'<span class="kzmap-cited-by">{safe_text(" · ".join(c.layers))}</span>'
     )
-    return "<li>" + " ".join(parts) + "</li>"
+    return li + " ".join(parts) + "</li>"
 
 
 def sources_html(
@@ -146,7 +180,8 @@ def sources_html(
     return (
         '<div id="kzmap-sources" class="kzmap-panel kzmap-sources">'
         '<details class="kzmap-sources-list">'
-        f"<summary>{title} ({len(citations)})</summary>"
+        f'<summary>{title} (<span class="kzmap-sources-n">{len(citations)}</span>)'
+        "</summary>"
         f'<ol class="kzmap-sources-body">{items}</ol></details>'
         f'<div class="kzmap-disclaimer">{safe_text(message("ui.disclaimer", lang))}'
         f'</div><div class="kzmap-network">{safe_text(note)}</div></div>'

@@ -75,7 +75,7 @@ class LayerSpec:
     choropleth: ChoroplethOptions | None = None
     #: One of `DRAW_MODES`: vector features, canvas points, clustered points, heat.
     draw: str = "features"
-    #: Date column for a time slider (with ``as = "points"`` or ``"cluster"``).
+    #: Date column for a time slider (``as = "points"``, ``"cluster"``, ``"heat"``).
     time: str | None = None
 
     @property
@@ -333,8 +333,8 @@ def _draw(table: dict[str, object], check: _Checker, where: str) -> str:
     if draw not in DRAW_MODES:
         check.add(where, f"'as' must be one of {', '.join(DRAW_MODES)}, got {draw!r}")
         return "features"
-    if "time" in table and draw not in ("points", "cluster"):
-        check.add(where, '\'time\' needs as = "points" or "cluster"')
+    if "time" in table and draw not in ("points", "cluster", "heat"):
+        check.add(where, '\'time\' needs as = "points", "cluster" or "heat"')
     return draw
 
 

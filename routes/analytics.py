@@ -11,12 +11,14 @@ import shapely
 
 from kzmap.geo.crs import require_crs, to_storage_crs
 from kzmap.geo.errors import DataError, KzmapWarning, RepairWarning, UsageError
+from kzmap.geo.lines import length_runs
 from kzmap.routes._overlay import EdgeIndex, Run, pieces_along, runs_from_pieces
 from kzmap.routes.geodesy import WGS84, densify_line
 from kzmap.routes.schema import ROUTE_ID
 
 if TYPE_CHECKING:
     import geopandas as gpd
+    from numpy.typing import NDArray
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -85,7 +87,8 @@ def _route_ids(routes: gpd.GeoDataFrame) -> list[str]:
     return [str(v) for v in routes.index]
 
 
-def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
+def _route_lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
+    """Return the routes' lon/lat (Multi)LineStrings; DataError for other rows."""
     lonlat = to_storage_crs(routes, name="routes")
     problems = [
         f"`routes` row {n} ({rid!r}): geometry is "
@@ -99,13 +102,17 @@ def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
     ]
     if problems:
         raise DataError("\n".join(problems))
-    return [densify_line(g) for g in lonlat.geometry]
+    return list(lonlat.geometry)
 
 
-def _polygon_index(
+def _lines(routes: gpd.GeoDataFrame) -> list[BaseGeometry]:
+    return [densify_line(g) for g in _route_lines(routes)]
+
+
+def _keyed_polygons(
     polygons: gpd.GeoDataFrame, *, by: str, name: str
-) -> tuple[EdgeIndex, list[object]]:
-    """Validate `polygons`, repair invalid shapes, and index them with their keys."""
+) -> tuple[NDArray[np.object_], list[object]]:
+    """Validate `polygons` (lon/lat), repair invalid shapes; with their keys."""
     require_crs(polygons, name=name)
     if by not in polygons.columns:
         msg = (
@@ -114,21 +121,30 @@ def _polygon_index(
         )
         raise UsageError(msg)
     lonlat = to_storage_crs(polygons, name=name)
-    kept = lonlat[lonlat.geom_type.isin(["Polygon", "MultiPolygon"])]
-    if kept.empty:
+    geoms = np.asarray(lonlat.geometry.values, dtype=object)
+    kept = np.isin(shapely.get_type_id(geoms), (3, 6))  # (Multi)Polygon
+    if not kept.any():
         msg = f"`{name}` has no Polygon or MultiPolygon features."
         raise DataError(msg)
-    geoms = np.asarray(kept.geometry.values, dtype=object)
+    geoms, by_values = geoms[kept], polygons[by].to_numpy()[kept]
     invalid = ~shapely.is_valid(geoms)
     if invalid.any():
-        keys = kept[by][invalid].tolist()
+        keys = by_values[invalid].tolist()
         warnings.warn(
             f"`{name}`: repaired invalid polygon(s) {keys!r} with shapely.make_valid.",
             RepairWarning,
-            stacklevel=3,
+            stacklevel=4,
         )
         geoms[invalid] = shapely.make_valid(geoms[invalid])
-    return EdgeIndex(list(geoms)), kept[by].tolist()
+    return geoms, by_values.tolist()
+
+
+def _polygon_index(
+    polygons: gpd.GeoDataFrame, *, by: str, name: str
+) -> tuple[EdgeIndex, list[object]]:
+    """Validate `polygons`, repair invalid shapes, and index them with their keys."""
+    geoms, keys = _keyed_polygons(polygons, by=by, name=name)
+    return EdgeIndex(list(geoms)), keys
 
 
 def _runs(routes: gpd.GeoDataFrame, index: EdgeIndex) -> list[tuple[str, list[Run]]]:
@@ -144,6 +160,12 @@ def length_by_polygon(
 ) -> pd.DataFrame:
     """
     Split each route's geodesic length among the polygons it passes through.
+
+    A thin caller of the engine of `kzmap.geo.line_length_by_polygon`
+    (`kzmap.geo.lines.length_runs`: segments are geodesics, pieces get their
+    fraction of the geodesic length), so both give the same lengths. A
+    stretch on a shared boundary counts for the polygon with the smallest
+    key, as there; where polygons overlap, it counts in each of them.
 
     Parameters
     ----------
@@ -172,13 +194,17 @@ def length_by_polygon(
     UsageError
         If `polygons` has no column `by`.
     """
-    index, keys = _polygon_index(polygons, by=by, name="polygons")
+    geoms, keys = _keyed_polygons(polygons, by=by, name="polygons")
     rows: list[dict[str, object]] = []
-    for rid, runs in _runs(routes, index):
+    runs_of = length_runs(_route_lines(routes), geoms)
+    for rid, runs in zip(_route_ids(routes), runs_of, strict=True):
         total = sum(r.length_km for r in runs)
         lengths: dict[object, float] = {}
         for run in runs:
-            for key in [keys[p] for p in run.polygons] or [None]:
+            # inside: every polygon holding the run (overlaps count in each);
+            # on a boundary: the one with the smallest key, as in kzmap.geo
+            held = list(run.polygons) or _smallest_key(run.along, keys)
+            for key in [keys[p] for p in held] or [None]:
                 lengths[key] = lengths.get(key, 0.0) + run.length_km
         if sum(lengths.values()) > total * (1 + 1e-9) + 1e-9:
             warnings.warn(
@@ -201,6 +227,15 @@ def length_by_polygon(
     # object dtype keeps None (not NaN) for stretches outside every polygon
     table["polygon"] = pd.Series([r["polygon"] for r in rows], dtype=object)
     return table
+
+
+def _smallest_key(along: tuple[int, ...], keys: list[object]) -> list[int]:
+    if not along:
+        return []
+    try:
+        return [min(along, key=lambda p: keys[p])]  # type: ignore[arg-type,return-value]
+    except TypeError:  # keys that do not sort together: the first polygon
+        return [along[0]]
 
 
 def _nearest_crossing(

@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from kzmap.geo._local import WGS84, buffer_pieces, distances_km, local_pieces
+from kzmap.geo._local import WGS84, near_lines
 from kzmap.geo.errors import UsageError
-from kzmap.routes.analytics import _lines, _polygon_index, _route_ids
+from kzmap.routes.analytics import _keyed_polygons, _route_ids, _route_lines
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from shapely.geometry.base import BaseGeometry
+    from numpy.typing import NDArray
 
 __all__ = ["EXPOSURE_COLUMNS", "MAX_BUFFER_KM", "exposure"]
 
@@ -32,18 +32,23 @@ EXPOSURE_COLUMNS = (
 MAX_BUFFER_KM = 1000.0
 
 
-def _area_km2(geometry: BaseGeometry) -> float:
-    """Geodesic area of the polygons in `geometry` (holes subtracted), km2."""
-    parts = shapely.get_parts(geometry)
-    polygons = parts[shapely.get_type_id(parts) == 3]
-    rings, owner = shapely.get_rings(polygons, return_index=True)
-    first = np.r_[True, owner[1:] != owner[:-1]] if len(owner) else owner
-    total = 0.0
-    for ring, exterior in zip(rings, first, strict=True):
-        xy = shapely.get_coordinates(ring)
-        area, _ = WGS84.polygon_area_perimeter(xy[:, 0], xy[:, 1])
-        total += abs(area) if exterior else -abs(area)
-    return abs(total) / 1e6
+def _areas_km2(geometries: NDArray[np.object_]) -> NDArray[np.float64]:
+    """Geodesic area of the polygons in each geometry (holes subtracted), km2."""
+    parts, part_of = shapely.get_parts(geometries, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3
+    parts, part_of = parts[polygon], part_of[polygon]
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
+    exterior = np.r_[True, ring_of[1:] != ring_of[:-1]] if len(ring_of) else ring_of
+    xy, vertex_of = shapely.get_coordinates(rings, return_index=True)
+    bounds = np.searchsorted(vertex_of, np.arange(len(rings) + 1))
+    signed = np.empty(len(rings))
+    for r in range(len(rings)):
+        ring = xy[bounds[r] : bounds[r + 1]]
+        area, _ = WGS84.polygon_area_perimeter(ring[:, 0], ring[:, 1])
+        signed[r] = abs(area) if exterior[r] else -abs(area)
+    total = np.zeros(len(geometries))
+    np.add.at(total, part_of[ring_of], signed)
+    return np.abs(total) / 1e6
 
 
 def exposure(
@@ -63,8 +68,10 @@ def exposure(
     distance for buffers up to 200 km (0.5 % at 1000 km), anywhere on Earth.
     One projection for the whole route (kzmap's Albers `METRIC_CRS`, or one
     azimuthal-equidistant centre for a 3000 km route) would be off by 1 % or
-    more at the ends. Areas are then measured geodesically on WGS84, not in
-    any projection.
+    more at the ends. A polygon is listed when its exact shortest distance
+    (the same engine, `kzmap.geo.features_near_lines`, gives the same pairs
+    and distances) is at most `buffer_km`. Areas are then measured
+    geodesically on WGS84, not in any projection.
 
     Parameters
     ----------
@@ -102,43 +109,36 @@ def exposure(
             f"got {buffer_km!r}."
         )
         raise UsageError(msg)
-    index, keys = _polygon_index(polygons, by=by, name="polygons")
-    rows: list[dict[str, object]] = []
-    areas: dict[int, float] = {}
-    for n, (rid, line) in enumerate(
-        zip(_route_ids(routes), _lines(routes), strict=True)
-    ):
-        local = local_pieces(line)
-        pieces = buffer_pieces(local, buffer_km)
-        buffer = shapely.union_all(pieces)
-        near = index.tree.query(buffer, predicate="intersects")
-        reached = index.polygons[near]
-        touching = shapely.intersects(reached, line)
-        distance = distances_km(local, pieces, reached, touching)
-        inside = shapely.intersection(reached, buffer)
-        for i, p in enumerate(near.tolist()):
-            total = areas.setdefault(p, _area_km2(index.polygons[p]))
-            within = _area_km2(inside[i])
-            rows.append(
-                {
-                    "_order": n,
-                    "route": rid,
-                    "polygon": keys[p],
-                    "distance_km": float(distance[i]),
-                    "area_km2": total,
-                    "area_in_buffer_km2": within,
-                    "area_share": within / total if total > 0 else 0.0,
-                }
-            )
-    table = pd.DataFrame(rows, columns=["_order", *EXPOSURE_COLUMNS])
+    geoms, keys = _keyed_polygons(polygons, by=by, name="polygons")
+    rids = _route_ids(routes)
+    found = near_lines(_route_lines(routes), geoms, buffer_km, buffers=True)
+    assert found.buffers is not None
+    target, line = found.target, found.line
+    inside = shapely.intersection(geoms[target], found.buffers[line])
+    reached = np.unique(target)
+    totals = np.zeros(len(geoms))
+    totals[reached] = _areas_km2(geoms[reached])
     # features sharing a key (e.g. a region in several parts) become one row
-    table = table.groupby(
-        ["_order", "route", "polygon"], as_index=False, sort=False
-    ).agg(
-        distance_km=("distance_km", "min"),
-        area_km2=("area_km2", "sum"),
-        area_in_buffer_km2=("area_in_buffer_km2", "sum"),
+    codes, names = pd.factorize(pd.Series(keys, dtype=object), sort=False)
+    pair, first = np.unique(
+        line.astype(np.int64) * len(names) + codes[target], return_index=True
     )
-    table["area_share"] = (table["area_in_buffer_km2"] / table["area_km2"]).fillna(0.0)
-    table = table.sort_values(["_order", "distance_km"], kind="stable")
-    return table[list(EXPOSURE_COLUMNS)].reset_index(drop=True)
+    row = np.searchsorted(pair, line.astype(np.int64) * len(names) + codes[target])
+    distance = np.full(len(pair), np.inf)
+    np.minimum.at(distance, row, found.km)
+    area = np.bincount(row, totals[target], minlength=len(pair))
+    within = np.bincount(row, _areas_km2(inside), minlength=len(pair))
+    route = line[first]
+    order = np.lexsort((distance, route))
+    share = np.divide(within, area, out=np.zeros(len(pair)), where=area > 0)
+    return pd.DataFrame(
+        {
+            "route": np.asarray(rids, dtype=object)[route[order]],
+            "polygon": np.asarray(names, dtype=object)[codes[target][first][order]],
+            "distance_km": distance[order],
+            "area_km2": area[order],
+            "area_in_buffer_km2": within[order],
+            "area_share": share[order],
+        },
+        columns=list(EXPOSURE_COLUMNS),
+    )

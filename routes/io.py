@@ -9,9 +9,11 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 
+from kzmap.geo._checks import CENTRAL_ASIA, check_swapped
 from kzmap.geo.crs import STORAGE_CRS
 from kzmap.geo.errors import ReadError
 from kzmap.geo.io import read_vector
+from kzmap.geo.problems import ProblemLog
 from kzmap.routes.geodesy import DEFAULT_MAX_SEGMENT_KM, densify_line, geodesic_line
 from kzmap.routes.schema import ROUTE_ID
 
@@ -63,7 +65,9 @@ def read_route(
         If the file is missing, of another type, or has bad rows or features;
         the message names the file, the row or feature and the field.
     CRSError
-        If a vector file declares no CRS.
+        If a vector file declares no CRS, or a CSV's waypoints lie outside
+        Central Asia but inside it with lon and lat swapped (the check of
+        `kzmap.geo.read`).
     """
     p = Path(path)
     suffix = p.suffix.lower()
@@ -168,6 +172,15 @@ def _csv_rows(path: Path) -> tuple[list[dict[str, str | None]], list[str]]:
     return rows, header
 
 
+def _refuse_swapped(path: Path, routes: dict[str, list[tuple[float, float]]]) -> None:
+    """Refuse waypoints in Central Asia only if lat/lon are swapped (as geo.read)."""
+    lon, lat = zip(*(xy for coords in routes.values() for xy in coords), strict=True)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(lon, lat), crs=STORAGE_CRS)
+    log = ProblemLog(str(path))
+    check_swapped(points, log, CENTRAL_ASIA)
+    log.raise_errors()
+
+
 def _read_csv(path: Path, *, max_segment_km: float) -> gpd.GeoDataFrame:
     rows, header = _csv_rows(path)
     problems: list[str] = []
@@ -201,6 +214,7 @@ def _read_csv(path: Path, *, max_segment_km: float) -> gpd.GeoDataFrame:
         more = len(problems) - _MAX_PROBLEMS
         tail = [f"... and {more} more problem(s)"] if more > 0 else []
         raise ReadError("\n".join(problems[:_MAX_PROBLEMS] + tail))
+    _refuse_swapped(path, routes)
     out = [
         {
             ROUTE_ID: key,

@@ -6,7 +6,12 @@
  * the escaped properties _kz_m (market label), _kz_c (confidence) and _kz_d
  * (ISO date) written by kzmap.maps.interact. A feature without a value for a
  * filter is kept by it (it cannot be judged). Legend sections of layers with
- * nothing left are hidden.
+ * nothing left are hidden; legend rows count the features shown.
+ *
+ * The sources panel follows too: each citation lists the keys
+ * "<layer n>:<_kz_src>" of the features citing it ("<layer n>:*" for a layer's
+ * own sources) and is listed only while one of them is shown, on a layer
+ * that is switched on.
  */
 (function () {
   'use strict';
@@ -21,6 +26,14 @@
     return out;
   }
 
+  var scratch = document.createElement('textarea');
+  function decode(text) {
+    // _kz_m is escaped text from Python; the legend shows it unescaped
+    if (!text) return '';
+    scratch.innerHTML = text;
+    return scratch.value;
+  }
+
   kz.Filters = L.Control.extend({
     options: { position: 'topleft', text: {}, groups: [] },
 
@@ -32,11 +45,27 @@
       L.DomUtil.create('summary', '', box).textContent = t.title;
       this._items = [];
       var self = this;
+      this._layers = this.options.groups;
       this.options.groups.forEach(function (entry) {
         leaves(entry[0], []).forEach(function (pair) {
-          self._items.push({ group: pair[0], layer: pair[1], section: entry[1], p: pair[1].feature.properties });
+          self._items.push({
+            group: pair[0],
+            layer: pair[1],
+            top: entry[0],
+            n: entry[2],
+            section: entry[1],
+            p: pair[1].feature.properties,
+            m: decode(pair[1].feature.properties._kz_m),
+          });
         });
       });
+      this._known = {};
+      this._items.forEach(function (it) {
+        if (!it.section) return;
+        var known = (self._known[it.section] = self._known[it.section] || {});
+        known[it.m || t.other] = true;
+      });
+      map.on('overlayadd overlayremove', this._follow, this);
       this._state = { m: {}, c: {}, from: '', to: '' };
       this._boxes = { m: {}, c: {} };
       this._fieldset(box, 'm', t.market, t.labels || {});
@@ -137,7 +166,64 @@
       });
       this._count.textContent = this.options.text.shown + ': ' + shown + ' / ' + this._items.length;
       this._shown = shown;
+      this._follow();
       if (this._map) this._map.fire('kzmapfilter', { shown: shown });
+    },
+
+    /** Legend counts and the sources panel: what is shown on layers switched on. */
+    _follow: function () {
+      var map = this._map;
+      if (!map) return;
+      var self = this;
+      var keys = {};
+      var rows = {};
+      this._layers.forEach(function (entry) {
+        if (map.hasLayer(entry[0])) keys[entry[2] + ':*'] = false;
+      });
+      this._items.forEach(function (it) {
+        if (!it.group.hasLayer(it.layer) || !map.hasLayer(it.top)) return;
+        keys[it.n + ':' + it.p._kz_src] = true;
+        keys[it.n + ':*'] = true;
+        if (!it.section) return;
+        var row = (rows[it.section] = rows[it.section] || { all: 0 });
+        var label = it.m || self.options.text.other;
+        row[label] = (row[label] || 0) + 1;
+        row.all += 1;
+      });
+      // a layer on the map without filterable features keeps its own sources
+      this._layers.forEach(function (entry) {
+        var key = entry[2] + ':*';
+        if (keys[key] === false && !self._items.some(function (it) { return it.top === entry[0]; })) keys[key] = true;
+      });
+      var listed = 0;
+      document.querySelectorAll('.kzmap-sources-body > li').forEach(function (li) {
+        var own = li.getAttribute('data-kz-src');
+        var show = !own || own.split(' ').some(function (k) { return keys[k] === true; });
+        li.hidden = !show;
+        if (show) listed += 1;
+      });
+      var n = document.querySelector('.kzmap-sources-n');
+      if (n) n.textContent = String(listed);
+      this._layers.forEach(function (entry) {
+        var section = entry[1] && document.getElementById(entry[1]);
+        if (!section) return;
+        var counts = rows[entry[1]] || { all: 0 };
+        var known = self._known[entry[1]] || {};
+        var items = section.querySelectorAll('li');
+        items.forEach(function (li) {
+          var label = li.querySelector('.kzmap-legend-label');
+          if (!label) return;
+          var text = label.textContent;
+          var count;
+          if (known[text]) count = counts[text] || 0;
+          else if (items.length === 1) count = counts.all;
+          else return; // not a market row (e.g. a choropleth class or a route)
+          var badge = li.querySelector('.kzmap-legend-n');
+          if (!badge) badge = L.DomUtil.create('span', 'kzmap-legend-n', li);
+          badge.textContent = '(' + count + ')';
+          li.classList.toggle('kzmap-filtered-out', count === 0);
+        });
+      });
     },
   });
 

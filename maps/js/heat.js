@@ -3,7 +3,9 @@
  *
  * Draws point density on one canvas: each point adds a soft disc of alpha to
  * a grey canvas, and the sum is coloured through a yellow-to-red ramp. Works
- * offline; the points are a flat [lat, lon, lat, lon, ...] array.
+ * offline; the points are a flat [lat, lon, lat, lon, ...] array. With the
+ * option `days` (a flat [first, last, ...] array of days since 1970, -1 for
+ * undated) the time slider can limit the points drawn to a range of dates.
  */
 (function () {
   'use strict';
@@ -34,6 +36,32 @@
       this._points = points;
     },
 
+    /** Draw only points dated within [first, last] days since 1970; null draws all. */
+    setTimeRange: function (first, last) {
+      this._range = first === null || first === undefined ? null : [first, last];
+      if (this._map) this._draw();
+      this.fire('kz:filtered', { shown: this.countInRange() });
+      return this;
+    },
+
+    /** Number of points the current time range lets through. */
+    countInRange: function () {
+      var n = this._points.length / 2;
+      if (!this._range) return n;
+      var count = 0;
+      for (var i = 0; i < n; i++) if (this._inRange(i)) count++;
+      return count;
+    },
+
+    _inRange: function (i) {
+      var range = this._range;
+      var days = this.options.days;
+      if (!range || !days) return true;
+      var first = days[2 * i];
+      if (first < 0) return false;
+      return first <= range[1] && days[2 * i + 1] >= range[0];
+    },
+
     onAdd: function (map) {
       this._canvas = L.DomUtil.create('canvas', 'kzmap-heat leaflet-zoom-hide');
       this._canvas.style.pointerEvents = 'none';
@@ -60,6 +88,7 @@
       var pts = this._points;
       var drawn = 0;
       for (var i = 0; i < pts.length; i += 2) {
+        if (this._range && !this._inRange(i / 2)) continue;
         var p = map.latLngToContainerPoint([pts[i], pts[i + 1]]);
         if (p.x < -r || p.y < -r || p.x > size.x + r || p.y > size.y + r) continue;
         var grad = g.createRadialGradient(p.x, p.y, 0, p.x, p.y, r);
@@ -69,6 +98,7 @@
         g.fillRect(p.x - r, p.y - r, 2 * r, 2 * r);
         drawn += 1;
       }
+      canvas.setAttribute('data-kz-heat-points', String(drawn));
       if (!drawn) return;
       var image = g.getImageData(0, 0, size.x, size.y);
       var d = image.data;

@@ -10,6 +10,9 @@
   var kz = (L.kzmap = L.kzmap || {});
   var WIDE = 1200; // below this width (or on touch screens) the layer control starts collapsed
   var GAP = 6; // pixels kept between a control and the focus
+  var CENTRE = 2; // rank of regional centres (kzmap.maps.labels.CENTRE)
+  var DOT = 8; // half the side of the square kept clear around a labelled point
+  var GAP_LABEL = 10; // a right-hand label's left edge is this far right of its point (offset 4 + margin 6)
 
   function touch() {
     return navigator.maxTouchPoints > 0 || window.matchMedia('(pointer: coarse)').matches;
@@ -91,9 +94,51 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
+  function shifted(b, dx, dy) {
+    return { left: b.left + dx, right: b.right + dx, top: b.top + dy, bottom: b.bottom + dy };
+  }
+
   /**
-   * Hide every permanent label that overlaps a label of higher rank (lower
-   * number: capitals, countries, regional centres, regions, towns) or a control.
+   * Where a point label may sit, as (dx, dy) moves of its box from Leaflet's
+   * place (to the right of its point): right, left, above, below. Place
+   * names (centred in their area) stay where they are.
+   */
+  function moves(item) {
+    if (!item.point) return [[0, 0]];
+    var b = item.box;
+    var w = b.right - b.left;
+    var h = b.bottom - b.top;
+    var gap = 2 * GAP_LABEL; // the point sits GAP_LABEL px left of the box
+    var half = w / 2 + GAP_LABEL;
+    return [[0, 0], [-(w + gap), 0], [-half, -(h / 2 + 6)], [-half, h / 2 + 6]];
+  }
+
+  /**
+   * The pixels around a label's point that other labels keep off: its dot
+   * and a margin, so that no label reads as the name of a neighbour's dot.
+   */
+  function dot(item) {
+    var b = item.box;
+    var y = (b.top + b.bottom) / 2;
+    var x = b.left - GAP_LABEL;
+    return { left: x - DOT, right: x + DOT, top: y - DOT, bottom: y + DOT };
+  }
+
+  /** The middle of a label's dot: covered, the dot cannot be told apart. */
+  function centre(item) {
+    var d = item.dot;
+    var x = (d.left + d.right) / 2;
+    var y = (d.top + d.bottom) / 2;
+    return { left: x - 1, right: x + 1, top: y - 1, bottom: y + 1 };
+  }
+
+  /**
+   * Hide or move every permanent label that overlaps a label of higher rank
+   * (lower number: capitals, countries, regional centres, regions, towns),
+   * the dot of a labelled centre or point of the same or higher rank, or a control: a
+   * point label tries the right of its point, then the left, above and
+   * below, and is hidden when all four clash or a higher label covers its dot.
+   * An area's name (a region labelled both by its layer and as a place) shows once.
    */
   kz.declutter = function (map) {
     var container = map.getContainer();
@@ -102,9 +147,19 @@
     );
     labels.forEach(function (el) {
       el.style.visibility = '';
+      el.style.marginLeft = '';
+      el.style.marginTop = '';
     });
     var order = labels.map(function (el, i) {
-      return { el: el, rank: rank(el), i: i, box: el.getBoundingClientRect() };
+      var style = getComputedStyle(el);
+      return {
+        el: el,
+        rank: rank(el),
+        i: i,
+        point: el.classList.contains('leaflet-tooltip-right'),
+        margin: [parseFloat(style.marginLeft) || 0, parseFloat(style.marginTop) || 0],
+        box: el.getBoundingClientRect()
+      };
     });
     order.sort(function (a, b) {
       return a.rank - b.rank || a.i - b.i;
@@ -114,14 +169,45 @@
       if (shown(el)) kept.push(el.getBoundingClientRect());
     });
     var view = container.getBoundingClientRect();
-    order.forEach(function (item) {
-      var b = item.box;
+    // the dots of labelled points: a label keeps off those of its rank or
+    // higher and off every regional centre's; a town whose dot a higher
+    // label covers loses its own label
+    var dots = order.filter(function (item) {
+      return item.point;
+    }).map(function (item) {
+      item.dot = dot(item);
+      return item;
+    });
+    function fits(b, self) {
       var inside = b.left >= view.left && b.right <= view.right && b.top >= view.top && b.bottom <= view.bottom;
-      var clash = !inside || kept.some(function (k) {
+      return inside && !kept.some(function (k) {
         return overlaps(b, k);
+      }) && !dots.some(function (other) {
+        return other !== self && other.rank <= Math.max(self.rank, CENTRE) && overlaps(b, other.dot);
       });
-      if (clash) item.el.style.visibility = 'hidden';
-      else kept.push(b);
+    }
+    var named = {}; // names of areas already shown: a region's name once
+    order.forEach(function (item) {
+      var place = null;
+      var text = item.el.textContent;
+      var hidden = item.point ? kept.some(function (k) {
+        return overlaps(centre(item), k);
+      }) : named[text] === true;
+      if (!hidden) moves(item).some(function (m) {
+        var b = shifted(item.box, m[0], m[1]);
+        if (fits(b, item)) place = { box: b, m: m };
+        return place !== null;
+      });
+      if (!place) {
+        item.el.style.visibility = 'hidden';
+        return;
+      }
+      if (place.m[0] || place.m[1]) {
+        item.el.style.marginLeft = item.margin[0] + place.m[0] + 'px';
+        item.el.style.marginTop = item.margin[1] + place.m[1] + 'px';
+      }
+      kept.push(place.box);
+      if (!item.point) named[text] = true;
     });
   };
 

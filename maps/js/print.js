@@ -27,6 +27,8 @@
     '<path d="M20 4 L32 44 L20 36 L8 44 Z" fill="#1a1a1a"/>' +
     '<path d="M20 4 L20 36 L8 44 Z" fill="#fff" stroke="#1a1a1a" stroke-width="1.5"/></svg>';
 
+  var MIN_FRAME = 8; // smallest side of the frame drawn on the locator (inset units)
+
   function placeFrame(svg, map) {
     var b = map.getBounds();
     var west = Number(svg.dataset.west);
@@ -36,10 +38,15 @@
     var rect = svg.querySelector('.kzmap-locator-frame');
     var x = (b.getWest() - west) * cos * k;
     var y = (north - b.getNorth()) * k;
-    rect.setAttribute('x', x.toFixed(1));
-    rect.setAttribute('y', y.toFixed(1));
-    rect.setAttribute('width', Math.max((b.getEast() - b.getWest()) * cos * k, 3).toFixed(1));
-    rect.setAttribute('height', Math.max((b.getNorth() - b.getSouth()) * k, 3).toFixed(1));
+    var w = (b.getEast() - b.getWest()) * cos * k;
+    var h = (b.getNorth() - b.getSouth()) * k;
+    // a small map still gets a frame one can find: at least MIN_FRAME units,
+    // centred where the map is
+    var grow = Math.max(MIN_FRAME - w, MIN_FRAME - h, 0) / 2;
+    rect.setAttribute('x', (x - grow).toFixed(1));
+    rect.setAttribute('y', (y - grow).toFixed(1));
+    rect.setAttribute('width', (w + 2 * grow).toFixed(1));
+    rect.setAttribute('height', (h + 2 * grow).toFixed(1));
   }
 
   /**
@@ -63,7 +70,7 @@
     // the map frame
     var frame = div('kzmap-sheet-frame', sheet);
     frame.appendChild(map.getContainer());
-    // side: legend, north arrow and scale, locator, date
+    // side: legend, north arrow and scale, locator
     var side = div('kzmap-sheet-side', sheet);
     var legend = document.getElementById('kzmap-legend');
     if (legend) {
@@ -78,12 +85,15 @@
     text('kzmap-sheet-north-label', o.north, arrow);
     var scale = map.getContainer().querySelector('.leaflet-control-scale');
     if (scale) orient.appendChild(scale);
+    // ru/kk maps show kilometres only: keep that once the scale leaves the map
+    if (map.getContainer().classList.contains('kzmap-metric-only')) orient.classList.add('kzmap-metric-only');
     var inset = div('kzmap-sheet-locator', side);
     text('kzmap-panel-title', o.locatorTitle, inset);
     inset.insertAdjacentHTML('beforeend', o.locator);
-    text('kzmap-sheet-date', o.date, side);
-    // foot: disclaimer and network note; then the full list of sources
+    // foot: date, disclaimer and network note; then the full list of sources
+    // (the date sits in the foot so that a long legend never pushes it off)
     var foot = div('kzmap-sheet-foot', sheet);
+    text('kzmap-sheet-date', o.date, foot);
     var sources = document.getElementById('kzmap-sources');
     var cites = div('kzmap-sheet-sources');
     body.insertBefore(cites, sheet.nextSibling);
@@ -144,13 +154,23 @@
     var range = document.createRange();
     var at = 0;
     var line = null;
+    // a stroked halo (place names) is kept: stroke painted under the fill
+    function cased(value) {
+      if (style.textTransform === 'uppercase') return value.toUpperCase();
+      if (style.textTransform === 'lowercase') return value.toLowerCase();
+      return value;
+    }
+    var halo = parseFloat(style.webkitTextStrokeWidth) || 0;
+    var stroke = halo
+      ? '" stroke="' + esc(style.webkitTextStrokeColor) + '" stroke-width="' + halo + '" paint-order="stroke'
+      : '';
     function flush() {
       if (!line || !line.text.trim()) return;
       out.push(
         '<text x="' + (line.x - origin.left).toFixed(1) + '" y="' + (line.base - origin.top).toFixed(1) +
           '" font-family="' + esc(style.fontFamily) + '" font-size="' + style.fontSize +
           '" font-weight="' + style.fontWeight + '" font-style="' + style.fontStyle +
-          '" fill="' + esc(style.color) + '">' + esc(line.text.trim()) + '</text>'
+          '" fill="' + esc(style.color) + stroke + '">' + esc(cased(line.text.trim())) + '</text>'
       );
     }
     words.forEach(function (word) {

@@ -4,10 +4,12 @@ Benchmark: build time, HTML size and draw time of kzmap maps vs folium (by hand)
     .venv/bin/python tests/benchmarks/bench_map.py [--points 100000] [--runs 3]
     --awesome-markers DIR
 
-folium's pages need Leaflet.markercluster (``pip install
-xstatic-leaflet-markercluster``) and Leaflet.awesome-markers, whose marker
-icons FastMarkerCluster draws: ``npm pack leaflet.awesome-markers@2.0.5``,
-unpack, and pass ``--awesome-markers package/dist``.
+folium's pages need Leaflet.markercluster, from the ``bench`` extra
+(``.venv/bin/pip install '.[bench]'``), and Leaflet.awesome-markers, whose
+marker icons FastMarkerCluster draws; it is packaged for npm only:
+``npm pack leaflet.awesome-markers@2.0.5 && tar xzf
+leaflet.awesome-markers-2.0.5.tgz``, then pass ``--awesome-markers
+package/dist``. Without them the script says so and stops before any work.
 
 Measures the default map, the default map plus N synthetic incident points
 (uniform random in Kazakhstan's bounding box, 5 categories, a date, a unique
@@ -47,7 +49,7 @@ import geopandas as gpd
 import numpy as np
 
 from kzmap.maps import add_points, default_map, empty_map, map_to_html
-from kzmap.maps.browser import chromium
+from kzmap.maps.browser import CHROMIUM_ARGS, find_chromium
 
 #: Leaflet files folium links to, by file name -> local folder (set in main).
 LOCAL_FILES = (
@@ -203,6 +205,32 @@ def folium_pages(frame: gpd.GeoDataFrame, cluster_max: int) -> dict[str, object]
     }
 
 
+#: kzmap's offline flags resolve every host, 127.0.0.1 included, to nothing;
+#: folium's pages load Leaflet from the local server, so 127.0.0.1 is let
+#: through (every other request is still aborted by `folium_draw_ms`).
+BENCH_ARGS = tuple(
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+    if a.startswith("--host-resolver-rules=")
+    else a
+    for a in CHROMIUM_ARGS
+)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """Headless Chromium with kzmap's flags, reaching 127.0.0.1 only."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=find_chromium(), headless=True, args=list(BENCH_ARGS)
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 @contextlib.contextmanager
 def serve(folder: Path) -> Iterator[str]:
     """Serve `folder` on 127.0.0.1 (a free port) in a thread; yield its base URL."""
@@ -290,14 +318,44 @@ def kzmap_points_page(n: int, runs: int, out: Path) -> tuple[float, int, Path]:
     return wall, len(page.encode()), path
 
 
+AWESOME_HELP = (
+    "Leaflet.awesome-markers (npm only): npm pack leaflet.awesome-markers@2.0.5 "
+    "&& tar xzf leaflet.awesome-markers-2.0.5.tgz, then pass "
+    "--awesome-markers package/dist"
+)
+
+
+def check_requirements(awesome: Path | None) -> None:
+    """Stop with the install commands if folium's pages cannot be served."""
+    missing = []
+    try:
+        import xstatic.pkg.leaflet_markercluster  # noqa: F401
+    except ImportError:
+        missing.append(
+            "Leaflet.markercluster: .venv/bin/pip install '.[bench]' "
+            "(the bench extra, xstatic-leaflet-markercluster)"
+        )
+    needed = ("leaflet.awesome-markers.js", "leaflet.awesome-markers.css", "images")
+    if awesome is None or not all((awesome / n).exists() for n in needed):
+        where = "not given" if awesome is None else f"{awesome} lacks {needed}"
+        missing.append(f"{AWESOME_HELP} (--awesome-markers: {where})")
+    if missing:
+        lines = "\n  ".join(missing)
+        raise SystemExit(
+            "bench_map.py measures folium in the same run, and folium's pages "
+            f"need files that are not installed:\n  {lines}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
     parser.add_argument("--points", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--marker-cluster", type=int, default=10_000)
     parser.add_argument("--no-million", action="store_true")
-    parser.add_argument("--awesome-markers", type=Path, required=True)
+    parser.add_argument("--awesome-markers", type=Path, help=AWESOME_HELP)
     args = parser.parse_args()
+    check_requirements(args.awesome_markers)
     out = Path(tempfile.mkdtemp(prefix="kzmap-bench-"))
     rows, add_s = build_pages(args, out)
     extra = [] if args.no_million else [1_000_000]

@@ -13,10 +13,15 @@ CPU time is printed too, as it depends less on other load): the engine alone
 (``pyogrio.read_dataframe`` for GeoJSON, ``pandas.read_csv`` plus
 ``geopandas.points_from_xy`` for CSV, ``geopandas.read_parquet`` for
 GeoParquet) and ``kzmap.geo.read`` (which uses that engine and checks every
-feature). Printed: wall seconds, peak RSS of the
+feature). kzmap reads plain GeoJSON through pyogrio's Arrow stream, so
+GeoJSON is compared twice: with pyogrio's default read (``geojson``, what
+``geopandas.read_file`` does) and with ``use_arrow=True``
+(``geojson/arrow``). Printed: wall seconds, peak RSS of the
 child (imports included) and its growth during the read, the kzmap / engine
 ratios, and kzmap's peak growth over the memory its result keeps (RSS growth
-once the read has returned; issue 16's budget: <= 3x).
+once the read has returned; issue 16's budget: <= 3x), then one line per
+case against issue 17's budget (kzmap within 1.5x of the engine's wall time
+and peak RSS).
 
 ``--engines`` prints the older comparison of fiona and pyogrio through
 ``geopandas.read_file`` and kzmap on small files (median of 3 runs).
@@ -39,6 +44,14 @@ from pathlib import Path
 import numpy as np
 
 FORMATS = ("geojson", "csv", "parquet")
+#: (format, engine case): GeoJSON is also timed against pyogrio's Arrow read,
+#: the one kzmap uses, besides its default read (what geopandas.read_file does).
+CASES = (
+    ("geojson", "engine"),
+    ("geojson", "engine-arrow"),
+    ("csv", "engine"),
+    ("parquet", "engine"),
+)
 RUNS = 3
 
 
@@ -85,13 +98,13 @@ def write_files(n: int, folder: Path) -> dict[str, Path]:
     return paths
 
 
-def _engine(fmt: str, path: Path) -> object:
+def _engine(fmt: str, path: Path, *, arrow: bool = False) -> object:
     import geopandas as gpd
 
     if fmt == "geojson":
         import pyogrio
 
-        return pyogrio.read_dataframe(path)
+        return pyogrio.read_dataframe(path, use_arrow=arrow)
     if fmt == "csv":
         import pandas as pd
 
@@ -115,7 +128,11 @@ def child(which: str, fmt: str, path: Path) -> None:
     base = _status_mb("VmRSS")
     cpu = time.process_time()
     start = time.perf_counter()
-    result = _engine(fmt, path) if which == "engine" else read(path, aoi=None)
+    result = (
+        read(path, aoi=None)
+        if which == "kzmap"
+        else _engine(fmt, path, arrow=which == "engine-arrow")
+    )
     wall = time.perf_counter() - start
     cpu = time.process_time() - cpu
     frame: pd.DataFrame = result  # type: ignore[assignment]
@@ -156,8 +173,23 @@ def _best(which: str, fmt: str, path: Path, repeat: int) -> dict[str, float]:
     return min(runs, key=lambda r: r["wall"])
 
 
+#: Issue 17's budget: kzmap within this factor of the engine's wall time and peak.
+TARGET = 1.5
+
+
+def _verdict(fmt: str, n: int, wall: float, peak: float) -> str:
+    over = [
+        f"{what} {ratio:.2f}x"
+        for what, ratio in (("wall", wall), ("peak", peak))
+        if ratio > TARGET
+    ]
+    state = "over: " + ", ".join(over) if over else "within"
+    return f"{fmt} {n:.0e}: wall {wall:.2f}x, peak {peak:.2f}x -> {state} {TARGET}x"
+
+
 def compare(rows: list[int], keep: Path | None = None, repeat: int = 3) -> None:
-    """Print kzmap vs engine for every format and size."""
+    """Print kzmap vs engine for every format and size, then the verdicts."""
+    verdicts: list[str] = []
     print(
         f"{'case':<22}{'MB':>7} | {'engine s':>8}{'kzmap s':>8}{'ratio':>7}"
         f"{'cpu ratio':>10} | "
@@ -170,14 +202,16 @@ def compare(rows: list[int], keep: Path | None = None, repeat: int = 3) -> None:
             paths = {f: folder / f"points{n}.{f}" for f in FORMATS}
             if not all(p.exists() for p in paths.values()):
                 paths = write_files(n, folder)
-            for fmt in FORMATS:
-                eng = _best("engine", fmt, paths[fmt], repeat)
-                kz = _best("kzmap", fmt, paths[fmt], repeat)
+            for fmt, which in CASES:
+                eng = _best(which, fmt, paths[fmt], repeat)
+                if which == "engine":
+                    kz = _best("kzmap", fmt, paths[fmt], repeat)
                 assert eng["rows"] == kz["rows"] == n, (eng, kz)
                 grow_e, grow_k = eng["peak"] - eng["base"], kz["peak"] - kz["base"]
                 size = paths[fmt].stat().st_size / 1e6
+                label = fmt if which == "engine" else f"{fmt}/arrow"
                 print(
-                    f"{fmt + f' {n:.0e}':<22}{size:>7.1f} | {eng['wall']:>8.2f}"
+                    f"{label + f' {n:.0e}':<22}{size:>7.1f} | {eng['wall']:>8.2f}"
                     f"{kz['wall']:>8.2f}{kz['wall'] / eng['wall']:>6.2f}x"
                     f"{kz['cpu'] / eng['cpu']:>9.2f}x | "
                     f"{eng['peak']:>9.0f}{kz['peak']:>8.0f}"
@@ -186,6 +220,14 @@ def compare(rows: list[int], keep: Path | None = None, repeat: int = 3) -> None:
                     f"{grow_k / kz['size']:>12.2f}x",
                     flush=True,
                 )
+                verdicts.append(
+                    _verdict(
+                        label, n, kz["wall"] / eng["wall"], kz["peak"] / eng["peak"]
+                    )
+                )
+    print(f"target (issue 17): kzmap <= {TARGET}x the engine's wall time and peak RSS")
+    for line in verdicts:
+        print("  " + line)
 
 
 def _median(fn: Callable[[], object]) -> float:

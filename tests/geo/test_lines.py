@@ -27,9 +27,9 @@ def test_lengths_add_up_to_the_geodesic_total(zones) -> None:
     out = line_length_by_polygon(lines, polygons=zones, key="zone")
     assert out["zone"].tolist()[:2] == ["east", "west"]
     assert out["zone"].isna().sum() == 1
-    # Cut points lie on the lon/lat chord, not the geodesic: tiny differences.
+    # Segments are geodesics, pieces fractions of them: the total is exact.
     total = GEOD.geometry_length(line) / 1000
-    assert out["length_km"].sum() == pytest.approx(total, rel=1e-4)
+    assert out["length_km"].sum() == pytest.approx(total, rel=1e-9)
 
 
 def test_a_line_on_a_shared_border_counts_once(zones) -> None:
@@ -115,7 +115,25 @@ def test_features_near_lines_and_exposure_share_one_engine() -> None:
     near = features_near_lines(zones, routes, distance_km=80)
     table = exposure(routes, zones, buffer_km=80).set_index("polygon")
     assert sorted(near["feature"].map(zones["id"])) == sorted(table.index)
-    # exposure takes route segments as geodesics (densified), features_near_lines
-    # the lines as drawn: the same engine on 6-degree segments differs ~0.02 %
+    # one engine (geodesic segments, local AEQD pieces): identical distances
+    assert len(near) == 2
     for pos, km in zip(near["feature"], near["distance_km"], strict=True):
-        assert km == pytest.approx(table.loc[zones["id"][pos], "distance_km"], rel=1e-3)
+        assert km == table.loc[zones["id"][pos], "distance_km"]
+    # a polygon just beyond the radius is left out by both
+    km_b = float(table.loc["b", "distance_km"])
+    assert 0 < table.loc["a", "distance_km"] < km_b
+    assert len(features_near_lines(zones, routes, distance_km=km_b * 0.999)) == 1
+    assert list(exposure(routes, zones, buffer_km=km_b * 0.999)["polygon"]) == ["a"]
+    assert len(features_near_lines(zones, routes, distance_km=km_b * 1.001)) == 2
+
+
+def test_features_near_lines_takes_segments_as_geodesics() -> None:
+    # A 40-degree segment along 60 N: its geodesic bulges ~700 km north of
+    # the parallel, so a point on the geodesic's middle is on the line.
+    lon, lat = GEOD.npts(40, 60, 80, 60, 1)[0]
+    road = LineString([(40, 60), (80, 60)])
+    lines = gpd.GeoDataFrame({"id": ["road"]}, geometry=[road], crs=4326)
+    points = gpd.GeoDataFrame(geometry=[Point(lon, lat), Point(60, 60)], crs=4326)
+    out = features_near_lines(points, lines, distance_km=1)
+    assert out["feature"].tolist() == [0]
+    assert out["distance_km"].iloc[0] < 0.05

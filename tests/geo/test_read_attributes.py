@@ -19,7 +19,7 @@ def test_attr01_duplicate_json_key_warned(write_json, engine) -> None:
         '{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
         '{"a":1,"a":2},"geometry":{"type":"Point","coordinates":[70,45]}}]}'
     )
-    with pytest.warns(DataWarning, match=r"feature 0, field 'a': the key appears"):
+    with pytest.warns(DataWarning, match=r"feature 0: field 'a': the key appears"):
         out = read(write_json(text), engine=engine)
     assert out["a"].tolist() == [2]
 

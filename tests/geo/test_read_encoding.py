@@ -41,7 +41,7 @@ def test_non_utf8_geojson_names_feature_and_field(tmp_path: Path, engine) -> Non
     path = _latin1_geojson(tmp_path)
     with pytest.raises(
         ReadError,
-        match=r"latin1\.geojson, feature 1 \(id 'f1'\), field 'name': .*`encoding=`",
+        match=r"latin1\.geojson: feature 1 \(id 'f1'\): field 'name': .*`encoding=`",
     ):
         read(path, engine=engine)
 
@@ -83,7 +83,7 @@ def test_shapefile_with_lying_cpg_is_an_error_in_both_engines(
     # .dbf bytes itself, so both engines give the same located error.
     path = _lying_cpg_shapefile(tmp_path)
     with pytest.raises(
-        ReadError, match=r"feature 1, field 'name': b'Caf\\xe9' is not valid utf-8"
+        ReadError, match=r"feature 1: field 'name': b'Caf\\xe9' is not valid utf-8"
     ):
         read(path, engine=engine)
 
@@ -120,6 +120,25 @@ def test_geopackage_invalid_utf8_same_error_both_engines(
         db.execute("update t set name = CAST(X'436166E9' AS TEXT) where fid = 2")
     # pyogrio raises without naming the value; fiona would silently give NaN.
     with pytest.raises(
-        ReadError, match=r"layer 't', feature 1, field 'name': b'Caf\\xe9' is not valid"
+        ReadError, match=r"layer 't': feature 1: field 'name': b'Caf\\xe9' is not valid"
     ):
         read(path, engine=engine)
+
+
+@pytest.mark.parametrize("block", [16, 23, 64])
+def test_csv_read_in_blocks_checks_every_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    import kzmap.geo._tabular as tabular
+
+    monkeypatch.setattr(tabular, "_BLOCK", block)  # header in the first block
+    rows = [f"p{i},{70 + i / 100},45" for i in range(20)]
+    good = "name,lon,lat\n" + "\n".join([*rows[:15], "Қарағанды,73.1,49.8"]) + "\n"
+    path = tmp_path / "blocks.csv"
+    path.write_bytes(good.encode("utf-8"))  # a 2-byte letter over a boundary
+    assert read(path)["name"].iloc[-1] == "Қарағанды"
+    path.write_bytes(good.encode("utf-8") + "Café,71,45\n".encode("latin-1"))
+    report = validate_file(path)
+    assert [(p.code, p.feature, p.field) for p in report.errors] == [
+        ("encoding.decode", 16, "name")
+    ]

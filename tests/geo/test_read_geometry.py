@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import warnings
 
+import geopandas as gpd
 import pytest
-from shapely.geometry import Polygon
+from shapely.geometry import LineString, Point, Polygon
 
 from kzmap.geo import DataError, DataWarning, RepairWarning, read, validate_file
 
@@ -186,3 +187,26 @@ def test_mf08_null_geometries_are_counted(write_json, engine) -> None:
     assert report.features_in == 3
     assert report.features_out == 1
     assert report.features_in == report.features_out + len(dropped)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ((float("nan"), 45),),
+        ((71, float("inf")),),
+        ((70, 45), (float("nan"), 45.5), (71, 46)),  # hidden in the bounds
+    ],
+)
+def test_non_finite_coordinates_from_parquet_are_located(tmp_path, bad) -> None:
+    path = tmp_path / "points.parquet"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        geom = Point(bad[0]) if len(bad) == 1 else LineString(bad)
+        frame = gpd.GeoDataFrame(
+            {"name": ["a", "b", "c"]},
+            geometry=[Point(70, 45), geom, Point(72, 46)],
+            crs=4326,
+        )
+        frame.to_parquet(path)
+    with pytest.raises(DataError, match=r"feature 1: a coordinate is NaN or infinite"):
+        read(path)

@@ -55,7 +55,7 @@ def test_lone_surrogate_names_feature_and_field(write_json, where: str) -> None:
     field = "name" if where == "value" else "n\ufffd"
     with pytest.raises(
         ReadError,
-        match=rf"data\.geojson, feature 1, field '{field}': .*lone UTF-16 surrogate",
+        match=rf"data\.geojson: feature 1: field '{field}': .*lone UTF-16 surrogate",
     ):
         read(write_json(text))
 

@@ -113,3 +113,21 @@ def test_truncated_zip(tmp_path: Path, points) -> None:
     archive.write_bytes(archive.read_bytes()[:60])
     with pytest.raises(ReadError, match="not a readable zip archive"):
         read(archive)
+
+
+@pytest.mark.parametrize("block", [32, 1 << 24])
+def test_csv_blank_lines_do_not_count_as_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block: int
+) -> None:
+    import kzmap.geo._tabular as tabular
+
+    monkeypatch.setattr(tabular, "_BLOCK", block)
+    path = tmp_path / "blank.csv"
+    rows = [f"{70 + i / 10},45" for i in range(8)]
+    path.write_text("lon,lat\n" + "\n\n\r\n".join(rows) + "\n")  # 22 lines, 8 rows
+    assert len(read(path, max_features=8)) == 8
+    # one block: refused while scanning; small blocks split blank lines, so
+    # the scan's lower bound stays under the limit and the parsed rows refuse
+    early = "at least " if block > len(path.read_bytes()) else ""
+    with pytest.raises(ReadError, match=f"has {early}8 rows, over the limit of 7"):
+        read(path, max_features=7)

@@ -34,14 +34,13 @@ def test_region_records_count_in_their_region(geocoded) -> None:
     assert counts["KZ-27"] == 1  # West Kazakhstan: its representative point
     assert counts["KZ-61"] == 1  # Saryagash district lies in Turkistan
     assert counts["KZ-79"] == 1
-    # The Korday post's point lies on the border itself, 0.9 km onto the Kyrgyz
-    # side of the geokz line: a point record counts where it falls, so it is
-    # outside every region, not in Jambyl (KZ-31).
-    assert counts.get("KZ-31", 0) == 0
-    assert sum(counts.values()) == 3
+    # The Korday post's point is Korday village, 0.6 km inside Kazakhstan: a
+    # point record counts where it falls, here in Jambyl (KZ-31).
+    assert counts["KZ-31"] == 1
+    assert sum(counts.values()) == 4
     assert result.level == "region"
     assert result.coarse_index.tolist() == [3]  # the country-level record
-    assert result.outside_index.tolist() == [4, 5]  # no coordinates; Korday post
+    assert result.outside_index.tolist() == [4]  # no coordinates
     assert result.total == 6
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kzmap.maps import default_map, save_html
+from kzmap.maps import build, default_map, save_html, shipped_specs
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,8 @@ _LABELS = """() => Array.from(document.querySelectorAll(
     '.leaflet-tooltip.kzmap-label, .leaflet-tooltip.kzmap-place'))
   .filter(e => getComputedStyle(e).visibility !== 'hidden')
   .map(e => { const r = e.getBoundingClientRect();
-              return [r.left, r.top, r.right, r.bottom, e.textContent]; })"""
+              return [r.left, r.top, r.right, r.bottom, e.textContent,
+                      e.classList.contains('leaflet-tooltip-right')]; })"""
 
 
 def _meets(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -80,12 +81,31 @@ def test_no_two_labels_overlap(open_offline, default_page, width, height) -> Non
     page, _ = _open(open_offline, default_page, width, height)
     labels = page.evaluate(_LABELS)
     assert len(labels) >= 5
+    _apart(labels)
+    shown = {label[4] for label in labels}
+    assert "Astana" in shown  # the capital is never the one dropped
+    # nor the largest city, for Bishkek next to it (they clashed at 1400x900)
+    assert "Almaty" in shown
+
+
+def _apart(labels: list[list[object]]) -> None:
     for n, a in enumerate(labels):
         for b in labels[n + 1 :]:
             apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
             assert apart, (a, b)
-    shown = {label[4] for label in labels}
-    assert "Astana" in shown  # the capital is never the one dropped
+
+
+@pytest.mark.parametrize("name", sorted(shipped_specs()))
+def test_no_two_labels_overlap_on_a_spec(open_offline, tmp_path, name: str) -> None:
+    out = save_html(build(name), tmp_path / f"{name}.html")
+    page, report = _open(open_offline, out, 1400, 900)
+    labels = page.evaluate(_LABELS)
+    assert len(labels) >= 3
+    _apart(labels)
+    # an area named by its layer's labels and as a place shows its name once
+    areas = [label[4] for label in labels if not label[5]]
+    assert len(areas) == len(set(areas)), areas
+    assert report.page_errors == []
 
 
 def test_small_screen_panels_open_on_demand(open_offline, default_page) -> None:

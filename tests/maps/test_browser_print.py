@@ -36,7 +36,14 @@ _BOXES = """parts => {
     parts: parts.map(s => [s, box(s)]),
     controls: Array.from(document.querySelectorAll(inFrame))
       .filter(e => e.getBoundingClientRect().width > 0).length,
-    frameRect: document.querySelector('.kzmap-locator-frame').getAttribute('width')};
+    frameRect: ['x', 'y', 'width', 'height'].map(a => Number(
+      document.querySelector('.kzmap-locator-frame').getAttribute(a))),
+    inset: document.querySelector('svg.kzmap-locator').viewBox.baseVal.width,
+    labels: Array.from(document.querySelectorAll(
+        '.leaflet-tooltip.kzmap-label, .leaflet-tooltip.kzmap-place'))
+      .filter(e => getComputedStyle(e).visibility !== 'hidden')
+      .map(e => { const r = e.getBoundingClientRect();
+                  return [r.left, r.top, r.right, r.bottom, e.textContent]; })};
 }"""
 
 
@@ -67,7 +74,20 @@ def test_nothing_overlaps_the_map_frame(
         )
         assert apart, (name, box, frame)
     assert boxes["controls"] == 0  # no panel inside the frame
-    assert float(boxes["frameRect"]) > 0  # the locator shows the frame
+    # the locator shows the frame, inside the inset and smaller than it
+    x, y, width, height = boxes["frameRect"]
+    assert width > 0
+    assert height > 0
+    assert x >= 0
+    assert y >= 0
+    assert x + width <= boxes["inset"]
+    # labels in the frame keep apart on paper too
+    labels = boxes["labels"]
+    assert any(label[4] == "Saryagash" for label in labels)
+    for n, a in enumerate(labels):
+        for b in labels[n + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)
     # the full citation list is there, every entry
     heading = page.locator(".kzmap-sheet-sources .kzmap-panel-title").inner_text()
     count = int(re.search(r"\((\d+)\)", heading)[1])
@@ -104,6 +124,8 @@ def test_pdf_svg_and_png_of_the_print_sheet(tmp_path: Path) -> None:
     # the sheet, then the sources on a second page; text is embedded fonts
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
     assert b"/FontFile" in pdf
+    # all vector: no picture in it (label halos are strokes, not blurred shadows)
+    assert re.search(rb"/Subtype\s*/Image", pdf) is None
     root = ET.parse(tmp_path / "s.svg").getroot()
     ns = "{http://www.w3.org/2000/svg}"
     texts = [t.text or "" for t in root.iter(f"{ns}text")]

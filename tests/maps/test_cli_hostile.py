@@ -95,7 +95,7 @@ def test_warnings_are_single_lines_grouped(tmp_path: Path, capsys) -> None:
     assert lines, "expected warnings"
     assert all(line.startswith("kzmap: warning: ") for line in lines)
     assert all(".py:" not in line for line in lines)
-    null_lines = [line for line in lines if "nulls.geojson, feature" in line]
+    null_lines = [line for line in lines if "nulls.geojson: feature" in line]
     assert len(null_lines) == 3
     assert null_lines[-1].endswith("(and 7 more like this)")
 
@@ -145,6 +145,22 @@ def test_truncated_shapefile_lenient_flag(tmp_path: Path, capsys) -> None:
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1
     assert "kept the 16 readable" in lines[0]
+    # --lenient reaches the layers of a --spec file, and --add next to --layers
+    spec = tmp_path / "spec.toml"
+    spec.write_text(
+        'title = "t"\nbasemap = false\n\n[[layers]]\nname = "countries"\n\n'
+        f"[[layers]]\npath = {str(shp)!r}\n",
+        encoding="utf-8",
+    )
+    assert main(["render", "--spec", str(spec), "-o", str(out)]) == 1
+    assert "--lenient" in capsys.readouterr().err
+    assert main(["render", "--lenient", "--spec", str(spec), "-o", str(out)]) == 0
+    assert "kept the 16 readable" in capsys.readouterr().err
+    argv = ["render", "--layers", "countries", "--add", str(shp), "-o", str(out)]
+    assert main(argv) == 1
+    capsys.readouterr()
+    assert main([*argv, "--lenient"]) == 0
+    assert "kept the 16 readable" in capsys.readouterr().err
 
 
 def test_failed_png_leaves_no_html(tmp_path: Path, monkeypatch, capsys) -> None:

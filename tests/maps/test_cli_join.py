@@ -106,10 +106,18 @@ def test_join_parquet_folder_uses_dask(tmp_path, regions_file) -> None:
 def test_join_errors(tmp_path, regions_file, points_csv, capsys) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("a,b\n1,2\n", encoding="utf-8")
-    assert main(["join", str(bad), "--to", str(regions_file), "-o", "x.csv"]) == 1
+    # no coordinate columns: named with --lon/--lat, so bad usage (exit 2)
+    assert main(["join", str(bad), "--to", str(regions_file), "-o", "x.csv"]) == 2
     err = capsys.readouterr().err
     assert "found no longitude column" in err
     assert "Pass --lon and --lat" in err
+    assert "its columns are 'a', 'b'." in err
+    # the same for render --add; kzmap validate reports it as a data error
+    out = str(tmp_path / "m.html")
+    assert main(["render", "--layers", "countries", "--add", str(bad), "-o", out]) == 2
+    assert "its columns are 'a', 'b'." in capsys.readouterr().err
+    assert main(["validate", str(bad)]) == 1
+    capsys.readouterr()
     argv = ["join", str(points_csv), "--to", str(regions_file)]
     with pytest.raises(SystemExit) as exit_info:
         main([*argv, "-o", str(tmp_path / "x.txt")])
@@ -158,9 +166,11 @@ def test_join_csv_row_errors_name_the_line(tmp_path, capsys) -> None:
 def test_join_one_coordinate_column_per_axis(tmp_path, capsys) -> None:
     twice = tmp_path / "twice.csv"
     twice.write_text("lon,x,lat\n76.9,76.9,43.2\n", encoding="utf-8")
-    assert main(["join", str(twice), "-o", str(tmp_path / "o.csv")]) == 1
+    # ambiguous, like missing: resolved with --lon/--lat, so bad usage (exit 2)
+    assert main(["join", str(twice), "-o", str(tmp_path / "o.csv")]) == 2
     err = capsys.readouterr().err
     assert "several ('lon', 'x') longitude column" in err
+    assert "its columns are 'lon', 'x', 'lat'." in err
     argv = ["join", str(twice), "--lon", "x", "-o", str(tmp_path / "o.csv")]
     assert main(argv) == 0
 
@@ -202,3 +212,59 @@ def test_join_key_detection_and_errors(tmp_path, points_csv, capsys) -> None:
     assert "--key 'nope'" in capsys.readouterr().err
     assert main([*argv, "--key", "district"]) == 0
     assert gpd.read_file(out)["count"].tolist() == [2, 1]  # a border point: "A"
+
+
+def test_join_scheduler_runs_on_that_cluster(tmp_path, regions_file) -> None:
+    # A real dask cluster in this process, reached over TCP on localhost only.
+    distributed = pytest.importorskip("distributed")
+    folder = tmp_path / "points"
+    folder.mkdir()
+    frame = pd.DataFrame({"lon": [76.5, 78.0, 79.0], "lat": [43.5, 44.0, 45.0]})
+    frame.iloc[:2].to_parquet(folder / "a.parquet")
+    frame.iloc[2:].to_parquet(folder / "b.parquet")
+    single = tmp_path / "one.parquet"
+    frame.to_parquet(single)
+    cluster = distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=False,
+        protocol="tcp://",
+        host="127.0.0.1",
+        dashboard_address=None,
+    )
+    with cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://127.0.0.1:")
+        before = _summaries_run(cluster)
+        for points in (folder, single):
+            out = tmp_path / f"{points.stem}.csv"
+            argv = ["join", str(points), "--to", str(regions_file), "-o", str(out)]
+            assert main([*argv, "--scheduler", address]) == 0
+            assert pd.read_csv(out)["count"].tolist() == [2, 1]
+        # the partial counts (a row group each) were computed on that cluster
+        assert _summaries_run(cluster) == before + 3
+
+
+def _summaries_run(cluster) -> int:
+    """How many partial-count tasks (one per row group) reached memory there."""
+    prefix = cluster.scheduler.task_prefixes.get("summarize")
+    return 0 if prefix is None else int(prefix.state_counts["memory"])
+
+
+def test_join_scheduler_flag_errors(tmp_path, regions_file, points_csv, capsys):
+    argv = ["join", str(points_csv), "--to", str(regions_file), "-o"]
+    for bad in ("localhost", "http://host:8786", "tcp://host:port", "tcp://:8786"):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*argv, str(tmp_path / "x.csv"), "--scheduler", bad])
+        assert exit_info.value.code == 2
+        assert "dask distributed scheduler address" in capsys.readouterr().err or (
+            bad == "tcp://host:port"
+        )
+    # a CSV is read here, not by dask: say so rather than ignore the flag
+    out = str(tmp_path / "x.csv")
+    assert main([*argv, out, "--scheduler", "tcp://127.0.0.1:8786"]) == 2
+    assert "--scheduler runs the dask engine" in capsys.readouterr().err
+    labels = [*argv, out, "--labels", "--scheduler", "tcp://127.0.0.1:8786"]
+    assert main(labels) == 2
+    assert "drop one" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -29,9 +29,9 @@ def test_problems_listed_with_file_feature_and_field(
     path.write_text("name,lat,lon\nA,,76\nB,43,x\n")
     assert main(["validate", str(path)]) == 1
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"error: {path}, feature 0, field 'lat' [csv.coordinate]"
+    assert lines[0] == f"error: {path}: feature 0: field 'lat' [csv.coordinate]"
     assert lines[1].startswith("  line 2: the coordinate is empty")
-    assert lines[2] == f"error: {path}, feature 1, field 'lon' [csv.coordinate]"
+    assert lines[2] == f"error: {path}: feature 1: field 'lon' [csv.coordinate]"
     assert lines[-1].startswith(f"{path}: REFUSED (2 errors, 0 warnings; 2 features")
 
 

@@ -66,3 +66,20 @@ def test_rendering_twice_keeps_ids(tmp_path: Path) -> None:
     first = map_to_html(m)
     assert map_to_html(m) == first
     assert map_to_html(m, offline=False) != first
+
+
+def test_locator_inset_reaches_beyond_the_default_map() -> None:
+    from kzmap.maps.printing import _INSET, locator_svg
+    from kzmap.maps.render import DEFAULT_BOUNDS
+
+    south, west, north, east = DEFAULT_BOUNDS
+    i_west, i_south, i_east, i_north = _INSET
+    # the default map's frame is drawn well inside the inset, not over all of it
+    assert i_west <= west - 5
+    assert east + 5 <= i_east
+    assert i_south <= south - 5
+    assert north + 3 <= i_north
+    svg = locator_svg("ru")
+    assert 'aria-label="Расположение"' in svg
+    assert svg.count("<path") > 20  # Central Asia and the countries around it
+    assert 'fill="#8c8478"' in svg  # Kazakhstan shaded

@@ -89,7 +89,7 @@ def test_time_slider_needs_a_points_layer_on_the_map(polygons) -> None:
     m = empty_map()
     geo = add_layer(m, polygons, layer="user")
     with pytest.raises(
-        TypeError, match=r"needs a layer made by .*add_points, got CompactGeoJson"
+        TypeError, match=r"needs a layer made by .*add_heat, got CompactGeoJson"
     ):
         add_time_slider(m, geo, "date")  # type: ignore[arg-type]
     layer = add_points(empty_map(), dated_points())

@@ -276,3 +276,32 @@ def test_exposure_merges_features_sharing_a_key() -> None:
     assert split["area_share"].iloc[0] == pytest.approx(
         joined["area_share"].iloc[0], rel=1e-4
     )
+
+
+def test_length_by_polygon_and_geo_line_length_by_polygon_agree(squares) -> None:
+    # One engine (kzmap.geo.lines.length_runs): the same lengths, to the bit.
+    from kzmap.geo.lines import line_length_by_polygon
+
+    raw = gpd.GeoDataFrame(
+        {"id": ["r", "s"]},
+        geometry=[
+            LineString([(69.5, 45.0), (74.0, 45.2)]),  # long: geodesic segments
+            LineString([(71.0, 44.5), (71.0, 45.5), (73.0, 45.8)]),  # on A|B
+        ],
+        crs=4326,
+    )
+    routes_table = length_by_polygon(raw, squares, by="code")
+    geo_table = line_length_by_polygon(raw, polygons=squares, key="code")
+    for rid in ("r", "s"):
+        ours = routes_table[routes_table["route"] == rid]
+        theirs = geo_table[geo_table["id"] == rid]
+        a = dict(zip(ours["polygon"].fillna("-"), ours["length_km"], strict=True))
+        b = dict(zip(theirs["code"].fillna("-"), theirs["length_km"], strict=True))
+        assert a == b
+        # segments are geodesics: the pieces add up to the geodesic length
+        line = raw.set_index("id").geometry[rid]
+        total = GEOD.geometry_length(line) / 1000
+        assert sum(a.values()) == pytest.approx(total, rel=1e-9)
+    # the stretch along the shared A|B border counts once, for A (smallest key)
+    on_border = routes_table[routes_table["route"] == "s"].set_index("polygon")
+    assert on_border.loc["A", "length_km"] == pytest.approx(111.1, abs=0.3)

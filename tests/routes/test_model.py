@@ -257,3 +257,24 @@ def test_read_route_csv_with_extra_fields_names_the_row(tmp_path: Path) -> None:
         ReadError, match=r"route\.csv: row 3 has 4 fields but the header has 2"
     ):
         read_route(path)
+
+
+def test_read_route_csv_refuses_swapped_lon_lat_as_geo_read_does(
+    tmp_path: Path, capsys
+) -> None:
+    from kzmap.geo import CRSError
+    from kzmap.maps.cli import main
+
+    path = tmp_path / "swapped.csv"
+    # Shymkent to Astana with latitude in the lon column and longitude in lat
+    path.write_text("lon,lat\n42.34,69.59\n51.16,71.47\n", encoding="utf-8")
+    with pytest.raises(CRSError, match=r"lon and lat swapped") as info:
+        read_route(path)
+    assert str(info.value).startswith(f"{path}: ")
+    assert main(["route-stats", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "lon and lat swapped" in err
+    assert "[crs.swapped]" in err
+    # the same waypoints the right way round are a route
+    path.write_text("lon,lat\n69.59,42.34\n71.47,51.16\n", encoding="utf-8")
+    assert read_route(path)["id"].tolist() == ["swapped"]
