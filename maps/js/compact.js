@@ -43,6 +43,49 @@
     });
   };
 
+  function isPosition(value) {
+    return value.length === 0 || typeof value[0] === 'number';
+  }
+
+  // Coordinates packed by kzmap.maps.compact: integers in 1/scale degree; a
+  // line's or ring's positions after the first are differences from the last.
+  function unpack(coords, scale) {
+    var i, j;
+    if (isPosition(coords)) {
+      for (j = 0; j < coords.length; j++) coords[j] /= scale;
+      return;
+    }
+    if (coords.length && isPosition(coords[0])) {
+      var total = [];
+      for (i = 0; i < coords.length; i++) {
+        var p = coords[i];
+        for (j = 0; j < p.length; j++) {
+          total[j] = (j < total.length ? total[j] : 0) + p[j];
+          p[j] = total[j] / scale;
+        }
+      }
+      return;
+    }
+    for (i = 0; i < coords.length; i++) unpack(coords[i], scale);
+  }
+
+  function unpackGeometry(geometry, scale) {
+    if (!geometry) return;
+    if (geometry.coordinates) unpack(geometry.coordinates, scale);
+    if (geometry.geometries) {
+      for (var i = 0; i < geometry.geometries.length; i++) unpackGeometry(geometry.geometries[i], scale);
+    }
+  }
+
+  /** Plain GeoJSON from a collection written by kzmap.maps.compact. */
+  kz.expand = function (data) {
+    var scale = data.kzScale;
+    if (!scale) return data;
+    delete data.kzScale;
+    for (var i = 0; i < data.features.length; i++) unpackGeometry(data.features[i].geometry, scale);
+    return data;
+  };
+
   /** Fill GeoJSON `layer` from the base64 zlib text of element `dataId`. */
   kz.addGeoJson = function (layer, dataId) {
     if (!kz.canInflate()) {
@@ -57,7 +100,7 @@
     var block = document.getElementById(dataId);
     setPending(1);
     var decoded = kz.inflate(kz.bytesFromBase64(block.textContent)).then(function (bytes) {
-      return JSON.parse(new TextDecoder().decode(bytes));
+      return kz.expand(JSON.parse(new TextDecoder().decode(bytes)));
     });
     queue = queue
       .then(function () {

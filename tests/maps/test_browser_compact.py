@@ -87,3 +87,37 @@ def test_missing_decompression_is_a_console_warning(tmp_path: Path, browser) -> 
         assert [m for m in messages if m[0] in {"error", "pageerror"}] == []
     finally:
         page.close()
+
+
+def test_packed_coordinates_are_restored_in_the_page(
+    tmp_path: Path, open_offline
+) -> None:
+    import geopandas as gpd
+    from shapely.geometry import LineString, MultiPolygon, Polygon
+
+    from kzmap.maps import add_layer
+
+    square = Polygon([(70.12344, 45), (71, 45.98766), (71.5, 46), (70.12344, 45)])
+    hole = Polygon(
+        [(60, 40), (62, 40), (62, 42), (60, 42), (60, 40)],
+        [[(60.5, 40.5), (61, 40.5), (61, 41), (60.5, 40.5)]],
+    )
+    frame = gpd.GeoDataFrame(
+        {"name_en": ["a", "b"]},
+        geometry=[
+            MultiPolygon([square, hole]),
+            LineString([(50, 50), (49.9999, 50.0001)]),
+        ],
+        crs=4326,
+    )
+    m = empty_map()
+    layer = add_layer(m, frame, layer="mine")
+    page, report = open_offline(save_html(m, tmp_path / "mine.html"))
+    page.wait_for_function("() => document.documentElement.dataset.kzPending === '0'")
+    features = f"{layer.get_name()}.toGeoJSON().features"
+    drawn = page.evaluate(f"() => {features}.map(f => f.geometry.coordinates)")
+    assert drawn[0][0][0] == [[70.1234, 45], [71, 45.9877], [71.5, 46], [70.1234, 45]]
+    assert drawn[0][1][1] == [[60.5, 40.5], [61, 40.5], [61, 41], [60.5, 40.5]]
+    assert drawn[1] == [[50, 50], [49.9999, 50.0001]]
+    assert report.console_errors == []
+    assert report.page_errors == []
