@@ -96,6 +96,35 @@ BORDER_PAIRS = [
     ("KG", "UZ"), ("TM", "UZ"), ("KG", "CN"), ("TJ", "CN"), ("AF", "CN"),
 ]  # fmt: skip
 _GEOD = Geod(ellps="WGS84")
+#: Russian genitive of the countries of BORDER_PAIRS, for border names
+#: ("Граница Казахстана и России"); Kazakh names stay nominative.
+GENITIVE_RU = {
+    "KZ": "Казахстана", "RU": "России", "CN": "Китая", "KG": "Киргизии",
+    "UZ": "Узбекистана", "TM": "Туркмении", "TJ": "Таджикистана",
+    "AF": "Афганистана",
+}  # fmt: skip
+COUNTRY_DESCRIPTION = {
+    "": "Country polygon clipped to the Central Asia extent.",
+    "_ru": "Полигон страны, обрезанный по охвату карты Центральной Азии.",
+    "_kk": "Орталық Азия картасының аумағы бойынша қиылған ел полигоны.",
+}
+BORDER_DESCRIPTION = {
+    "": (
+        "Shared edge of the two shipped country polygons (clipped to "
+        "the map extent); Kazakhstan's lines follow geokz. "
+        "Boundaries are generalised, not for border work."
+    ),
+    "_ru": (
+        "Общая граница двух полигонов стран из набора данных (обрезана по "
+        "охвату карты); линии Казахстана взяты из geokz. Границы "
+        "генерализованы и не предназначены для пограничных работ."
+    ),
+    "_kk": (
+        "Деректер жинағындағы екі ел полигонының ортақ шеті (карта аумағы "
+        "бойынша қиылған); Қазақстан сызықтары geokz бойынша. Шекаралар "
+        "жалпыланған, шекаралық жұмыстарға арналмаған."
+    ),
+}
 
 
 def fetch_world_atlas(dest: Path) -> Path:
@@ -160,7 +189,7 @@ def build_countries(world_atlas: Path) -> gpd.GeoDataFrame:
                 "name_ru": ru,
                 "name_kk": kk,
                 "focus": a2 in FOCUS,
-                "description": "Country polygon clipped to the Central Asia extent.",
+                **{f"description{k}": v for k, v in COUNTRY_DESCRIPTION.items()},
                 "source": KZ_SOURCE if a2 == "KZ" else SOURCE,
                 "source_url": KZ_SOURCE_URL if a2 == "KZ" else SOURCE_URL,
                 "date": KZ_DATE if a2 == "KZ" else DATE,
@@ -183,6 +212,7 @@ def _largest_shift(old: shapely.Geometry, new_border: shapely.Geometry) -> float
 def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     by_a2 = dict(zip(countries["iso_a2"], countries.geometry, strict=True))
     names = dict(zip(countries["iso_a2"], countries["name_en"], strict=True))
+    names_kk = dict(zip(countries["iso_a2"], countries["name_kk"], strict=True))
     rows = []
     for a, b in BORDER_PAIRS:
         shared = shapely.line_merge(
@@ -197,12 +227,10 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 "iso_a2_a": a,
                 "iso_a2_b": b,
                 "name_en": f"{names[a]}–{names[b]} border",
+                "name_ru": f"Граница {GENITIVE_RU[a]} и {GENITIVE_RU[b]}",
+                "name_kk": f"{names_kk[a]}–{names_kk[b]} шекарасы",
                 "length_km": round(length_km, 1),
-                "description": (
-                    "Shared edge of the two shipped country polygons (clipped to "
-                    "the map extent); Kazakhstan's lines follow geokz. "
-                    "Boundaries are generalised, not for border work."
-                ),
+                **{f"description{k}": v for k, v in BORDER_DESCRIPTION.items()},
                 "source": f"{KZ_SOURCE} {SOURCE}" if "KZ" in (a, b) else SOURCE,
                 "source_url": KZ_SOURCE_URL if "KZ" in (a, b) else SOURCE_URL,
                 "date": KZ_DATE if "KZ" in (a, b) else DATE,
