@@ -11,6 +11,11 @@ markets in kzmap.layers.MARKETS, ISO codes valid, every shipped crossing within
 affected-region point inside Kazakhstan and inside the region it claims. Held
 crossings (ship = false) are reported, not written.
 
+Russian and Kazakh: the tables carry <field>_ru / <field>_kk beside the English
+free text (description, driver, figures, claim); the generated texts
+(affected_regions' names and descriptions, the corridors' location_note) are
+written here in the three languages from the place, crossing and region names.
+
 --keep-going reports the problems found but writes the layers anyway (for use
 while a table is being fixed; never for a release).
 
@@ -53,6 +58,13 @@ MARKETS = markets()
 COUNTRIES = gpd.read_file(DATA / "countries.geojson").set_index("iso_a2")
 BORDERS = gpd.read_file(DATA / "borders.geojson").set_index("id")
 PROVENANCE = ["source", "source_url", "date", "confidence", "location_basis"]
+REGIONS = gpd.read_file(DATA / "regions.geojson").set_index("id")
+LANGS = ("ru", "kk")
+
+
+def _translated(*fields: str) -> list[str]:
+    """Return each field followed by its Russian and Kazakh columns."""
+    return [f"{f}{s}" for f in fields for s in ("", "_ru", "_kk")]
 
 
 # Set by --keep-going: report table problems but still write the layers.
@@ -141,7 +153,7 @@ def build_crossings() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
         "mode",
         "region_id",
         "status",
-        "description",
+        *_translated("description"),
         *PROVENANCE,
         "location_source",
         "location_note",
@@ -197,7 +209,7 @@ def build_tunnels() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
         "region_id",
         "found",
         "precision_km",
-        "description",
+        *_translated("description"),
         *PROVENANCE,
         "location_note",
     ]
@@ -218,8 +230,40 @@ def _line(path: list[str], vertices: dict[str, object], beyond_km: float) -> Lin
     return LineString(coords)
 
 
+#: The corridors' location_note in each language: heading, "then N km" tail.
+_SCHEMATIC = {
+    "": ("Schematic line through named places: ", ", then {km:g} km further on"),
+    "_ru": ("Схематичная линия через названные места: ", ", затем ещё {km:g} км"),
+    "_kk": (
+        "Аталған орындар арқылы өтетін схемалық сызық: ",
+        ", одан әрі тағы {km:g} км",
+    ),
+}
+
+
+def _schematic_notes(
+    paths: list[list[str]], beyond: float, names: dict[str, dict[str, str]]
+) -> dict[str, str]:
+    """location_note of a line: vertex ids in English, names in ru/kk."""
+    notes = {}
+    for suffix, (head, tail) in _SCHEMATIC.items():
+        if suffix:  # names, joined by arrows (crossing names contain dashes)
+            body = " | ".join(
+                " → ".join(names[v][suffix.lstrip("_")] for v in p) for p in paths
+            )
+        else:  # as before: the vertex ids
+            body = " | ".join(" – ".join(map(str, p)) for p in paths)
+        notes[f"location_note{suffix}"] = (
+            head + body + (tail.format(km=beyond) if beyond else "")
+        )
+    return notes
+
+
 def build_lines(
-    name: str, vertices: dict[str, object], crossings: set[str]
+    name: str,
+    vertices: dict[str, object],
+    crossings: set[str],
+    names: dict[str, dict[str, str]],
 ) -> gpd.GeoDataFrame:
     """Build fuel_corridors or corridors from <name>.toml (paths of named vertices)."""
     rows = read_table(name, "corridor")
@@ -242,11 +286,11 @@ def build_lines(
         row["geometry"] = lines[0] if len(lines) == 1 else MultiLineString(lines)
         row["location_basis"] = "inferred"
         row["schematic"] = bool(row.get("schematic", True))
-        row["location_note"] = (
-            "Schematic line through named places: "
-            + " | ".join(" – ".join(map(str, p)) for p in paths)  # type: ignore[arg-type]
-            + (f", then {beyond:g} km further on" if beyond else "")
-        )
+        unnamed = [v for p in paths for v in p if v not in names]  # type: ignore[attr-defined]
+        if unnamed:
+            problems.append(f"{name}: {row['id']!r}: no ru/kk name for {unnamed}")
+            continue
+        row.update(_schematic_notes(paths, beyond, names))  # type: ignore[arg-type]
     _fail(problems)
     columns = [
         "id",
@@ -259,20 +303,42 @@ def build_lines(
         "to_country",
         "via",
         "schematic",
-        "driver",
-        "figures",
-        "description",
+        *_translated("driver", "figures", "description"),
         *PROVENANCE,
-        "location_note",
+        *_translated("location_note"),
     ]
     return _frame(rows, columns)
 
 
+#: The sentence closing an affected_regions description: where the point is.
+_POINT = {
+    "": (
+        "Point: the region's administrative centre.",
+        "Point: {label}, the place the claim names.",
+    ),
+    "_ru": (
+        "Точка: административный центр региона.",
+        "Точка: {label}, место, названное в утверждении.",
+    ),
+    "_kk": (
+        "Нүкте: өңірдің әкімшілік орталығы.",
+        "Нүкте: {label}, тұжырымда аталған орын.",
+    ),
+}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def build_affected(
-    vertices: dict[str, object], places: dict[str, dict[str, object]]
+    vertices: dict[str, object],
+    places: dict[str, dict[str, object]],
+    names: dict[str, dict[str, str]],
 ) -> gpd.GeoDataFrame:
     """Build affected_regions: one point per (region, market, topic) claim."""
     rows = read_table("affected_regions", "claim")
+    topics = {str(t["en"]): t for t in read_table("affected_regions", "topic")}
     problems: list[str] = []
     keys = set()
     for row in rows:
@@ -285,13 +351,25 @@ def build_affected(
         row["location_basis"] = (
             "town" if place_id == centre and "place" not in row else "source"
         )
-        label = places.get(place_id, {}).get("name_en", place_id)
-        where = (
-            "the region's administrative centre"
-            if row["location_basis"] == "town"
-            else f"{label}, the place the claim names"
-        )
-        row["description"] = f"{row['claim']} Point: {where}."
+        # a crossing used as the place is named, not shown by its id
+        label = names.get(place_id, {}).get("en", place_id)
+        for suffix, (town, named) in _POINT.items():
+            lang = suffix.lstrip("_") or "en"
+            claim = row.get(f"claim{suffix}")
+            if not claim:
+                problems.append(f"affected_regions: {row['id']!r}: no claim{suffix}")
+                continue
+            where = town if row["location_basis"] == "town" else named
+            shown = label if not suffix else names.get(place_id, {}).get(lang, "?")
+            row[f"description{suffix}"] = f"{claim} {where.format(label=shown)}"
+        if topic not in topics or region not in REGIONS.index:
+            problems.append(f"affected_regions: {row['id']!r}: no ru/kk for {topic!r}")
+            continue
+        for lang in LANGS:
+            row[f"name_{lang}"] = (
+                f"{_capital(str(topics[topic][lang]))} — "
+                f"{REGIONS.loc[region, f'name_{lang}']}"
+            )
         problems += check_common(row, layer="affected_regions", allowed=MARKETS)
         if region not in REGION_IDS:
             problems.append(f"affected_regions: {row['id']!r}: region_id {region!r}")
@@ -313,11 +391,12 @@ def build_affected(
         [
             "id",
             "name_en",
+            "name_ru",
+            "name_kk",
             "region_id",
             "market",
             "topic",
-            "claim",
-            "description",
+            *_translated("claim", "description"),
             *PROVENANCE,
             "location_note",
         ],
@@ -352,12 +431,18 @@ def main() -> None:
     tunnels, anchors = build_tunnels()
     vertices |= {f"tunnel:{k}": v for k, v in anchors.items()}
     ids = set(crossings["id"])
+    # every vertex by name, for the texts written here in ru and kk
+    names = {
+        str(r["id"]): {lang: str(r[f"name_{lang}"]) for lang in ("en", *LANGS)}
+        for r in [*places.values(), *crossings.to_dict("records")]
+        if all(r.get(f"name_{lang}") for lang in ("en", *LANGS))
+    }
     outputs = {
         "crossings": crossings,
         "tunnels": tunnels,
-        "fuel_corridors": build_lines("fuel_corridors", vertices, ids),
-        "corridors": build_lines("corridors", vertices, ids),
-        "affected_regions": build_affected(vertices, places),
+        "fuel_corridors": build_lines("fuel_corridors", vertices, ids, names),
+        "corridors": build_lines("corridors", vertices, ids, names),
+        "affected_regions": build_affected(vertices, places, names),
     }
     for name, frame in outputs.items():
         write_feature_collection(frame, DATA / f"{name}.geojson")
