@@ -50,6 +50,8 @@ def _read_waypoints() -> pd.DataFrame:
                 "date": [""],
                 "name_ru": [""],
                 "name_kk": [""],
+                "description_ru": [""],
+                "description_kk": [""],
                 "leg_mode": [""],
             },
         )
