@@ -85,21 +85,64 @@ def check_geonames(table: pd.DataFrame, path: Path) -> list[str]:
     return problems
 
 
-def _description(row: pd.Series, regions: pd.DataFrame, countries: pd.DataFrame) -> str:
-    parts = [row["note"]] if row["note"] else []
+#: "City in <country>." in Russian and Kazakh (the countries' cases).
+CITY_IN = {
+    "RU": ("Город в России.", "Ресейдегі қала."),
+    "CN": ("Город в Китае.", "Қытайдағы қала."),
+    "KG": ("Город в Киргизии.", "Қырғызстандағы қала."),
+    "UZ": ("Город в Узбекистане.", "Өзбекстандағы қала."),
+    "TJ": ("Город в Таджикистане.", "Тәжікстандағы қала."),
+    "TM": ("Город в Туркмении.", "Түрікменстандағы қала."),
+    "AF": ("Город в Афганистане.", "Ауғанстандағы қала."),
+}
+
+
+def _region_cases(name_ru: str, name_kk: str) -> tuple[str, str]:
+    """Russian genitive (= prepositional for "область") and checked Kazakh name.
+
+    >>> _region_cases("Алматинская область", "Алматы облысы")
+    ('Алматинской области', 'Алматы облысы')
+    >>> _region_cases("область Абай", "Абай облысы")
+    ('области Абай', 'Абай облысы')
+    """
+    if name_ru.endswith("ская область"):
+        ru = name_ru.removesuffix("ская область") + "ской области"
+    elif name_ru.startswith("область "):
+        ru = "области " + name_ru.removeprefix("область ")
+    else:
+        raise SystemExit(f"cities: no Russian cases for region {name_ru!r}")
+    if not name_kk.endswith(" облысы"):
+        raise SystemExit(f"cities: no Kazakh cases for region {name_kk!r}")
+    return ru, name_kk
+
+
+def _description(
+    row: pd.Series, regions: pd.DataFrame, countries: pd.DataFrame
+) -> dict[str, str]:
+    """description, description_ru and description_kk of one town."""
+    parts = {k: [row[f"note{k}"]] if row["note"] else [] for k in ("", "_ru", "_kk")}
     if row["region_id"] and row["region_id"] not in {"KZ-71", "KZ-75", "KZ-79"}:
         region = regions.loc[row["region_id"]]
+        ru, kk = _region_cases(region["name_ru"], region["name_kk"])
+        code = region.name
         if region["admin_centre"] == row["name_en"]:
-            parts.append(
+            parts[""].append(
                 f"Administrative centre of {region['name_en']} ({region.name})."
             )
+            parts["_ru"].append(f"Административный центр {ru} ({code}).")
+            parts["_kk"].append(f"{kk}ның әкімшілік орталығы ({code}).")
         else:
-            parts.append(f"In {region['name_en']} ({region.name}).")
+            parts[""].append(f"In {region['name_en']} ({region.name}).")
+            parts["_ru"].append(f"В {ru} ({code}).")
+            parts["_kk"].append(f"{kk}нда ({code}).")
     elif not row["region_id"]:
         country = countries.loc[row["country"], "name_en"]
         if country not in row["note"]:
-            parts.append(f"City in {country}.")
-    return " ".join(parts)
+            parts[""].append(f"City in {country}.")
+            ru, kk = CITY_IN[row["country"]]
+            parts["_ru"].append(ru)
+            parts["_kk"].append(kk)
+    return {f"description{k}": " ".join(v) for k, v in parts.items()}
 
 
 def build(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -126,7 +169,7 @@ def build(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> gpd.GeoData
                 "region_id": row["region_id"] or None,
                 "population": None,
                 "is_capital": row["is_capital"] == "true",
-                "description": _description(row, by_region, by_country),
+                **_description(row, by_region, by_country),
                 "source": GEONAMES_SOURCE,
                 "source_url": GEONAMES_URL,
                 "date": GEONAMES_DATE,

@@ -151,6 +151,8 @@ def regions_frame(districts: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "district_count": int((districts["region_id"] == r.id).sum()),
             "geometry_quality": "geokz",
             "description": r.description,
+            "description_ru": r.description_ru,
+            "description_kk": r.description_kk,
             "reform_url": r.reform_url or None,
             "source": source("adm2_2024 dissolved to regions", changes),
             "source_url": GEOKZ_URL,
@@ -254,6 +256,14 @@ def legacy_frames(
                         f"First-level unit of the {frame} frame, drawn from the "
                         f"current districts. Now: {', '.join(now)}."
                     ),
+                    "description_ru": (
+                        f"Единица первого уровня {_FRAME_RU[frame]}, построенная "
+                        f"из современных районов. Сейчас: {', '.join(now)}."
+                    ),
+                    "description_kk": (
+                        f"{_FRAME_KK[frame]} бірінші деңгейлі бірлігі, қазіргі "
+                        f"аудандардан құрылған. Қазір: {', '.join(now)}."
+                    ),
                     "source": source("adm1_2018 and adm2_2024", changes),
                     "source_url": GEOKZ_URL,
                     "date": GEOKZ_DATE,
@@ -263,6 +273,14 @@ def legacy_frames(
             )
         frames[frame] = gpd.GeoDataFrame(rows, crs=4326)
     return frames
+
+
+#: The legacy frames in the Russian and Kazakh descriptions.
+_FRAME_RU = {"pre-2018": "деления до 2018 года", "2018": "деления 2018 года"}
+_FRAME_KK = {
+    "pre-2018": "2018 жылға дейінгі бөліністің",
+    "2018": "2018 жылғы бөліністің",
+}
 
 
 def crosswalk(
