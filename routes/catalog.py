@@ -15,6 +15,7 @@ from kzmap.routes.model import routes_from_waypoints
 from kzmap.routes.schema import (
     BRANCH_COLUMNS,
     BRANCH_ID,
+    BRANCH_TRANSLATIONS,
     ROUTE_ID,
     WAYPOINT_COLUMNS,
     validate_branches,
@@ -116,7 +117,9 @@ def load_branches() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per branch with the columns of `kzmap.routes.schema.BRANCH_COLUMNS`.
+        One row per branch with the columns of `kzmap.routes.schema.BRANCH_COLUMNS`,
+        then those of `kzmap.routes.schema.BRANCH_TRANSLATIONS` that the file has
+        (None for a branch without that key).
 
     Raises
     ------
@@ -131,7 +134,9 @@ def load_branches() -> pd.DataFrame:
             record.setdefault(key, network.get(key))
     used = set(_read_waypoints()[BRANCH_ID])
     validate_branches(records, name=_BRANCHES, waypoint_branches=used)
-    frame = pd.DataFrame([_flat(r) for r in records])[list(BRANCH_COLUMNS)]
+    frame = pd.DataFrame([_flat(r) for r in records])
+    translated = [c for c in BRANCH_TRANSLATIONS if c in frame.columns]
+    frame = frame[[*BRANCH_COLUMNS, *translated]]
     return frame.astype(object).where(frame.notna(), None)
 
 

@@ -16,6 +16,7 @@ __all__ = [
     "BORDER_SEQUENCE",
     "BRANCH_COLUMNS",
     "BRANCH_ID",
+    "BRANCH_TRANSLATIONS",
     "CONFIDENCE",
     "LEG_MODES",
     "LOCATION_BASIS",
@@ -88,6 +89,14 @@ BRANCH_COLUMNS = (
     "source_url",
     "date",
     "confidence",
+)
+
+#: Optional branch keys: the free text in Russian and Kazakh (the page shows
+#: ``<field>_<lang>`` where present); a branch without actors has no actors_ru.
+BRANCH_TRANSLATIONS = tuple(
+    f"{field}_{lang}"
+    for field in ("description", "commodities", "actors")
+    for lang in ("ru", "kk")
 )
 
 #: Branch keys that may be empty: no URL, an undated source, no named actors.
