@@ -12,9 +12,10 @@ affected-region point inside Kazakhstan and inside the region it claims. Held
 crossings (ship = false) are reported, not written.
 
 Russian and Kazakh: the tables carry <field>_ru / <field>_kk beside the English
-free text (description, driver, figures, claim); the generated texts
-(affected_regions' names and descriptions, the corridors' location_note) are
-written here in the three languages from the place, crossing and region names.
+free text (description, driver, figures, claim, a crossing's location_source);
+the generated texts (affected_regions' names and descriptions, the corridors'
+location_note) are written here in the three languages from the place,
+crossing and region names.
 
 --keep-going reports the problems found but writes the layers anyway (for use
 while a table is being fixed; never for a release).
@@ -155,7 +156,7 @@ def build_crossings() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
         "status",
         *_translated("description"),
         *PROVENANCE,
-        "location_source",
+        *_translated("location_source"),
         "location_note",
         "precision_km",
         "border_distance_km",
