@@ -51,6 +51,7 @@ def _seizures() -> gpd.GeoDataFrame:
         {
             "market": ["heroin trade", "synthetic drug trade", "heroin trade", "x"],
             "quantity_kg": [1.5, 0.2, 12.0, 3.0],
+            "date": ["2024-03-01", "2024-07-15", "2025-01-10", "2025-06-30"],
         },
         geometry=[Point(x, y) for x, y in xy],
         crs=4326,
