@@ -150,7 +150,7 @@ def build_crossings() -> tuple[gpd.GeoDataFrame, dict[str, object]]:
         "name_kk",
         "country_a",
         "country_b",
-        "name_other_side",
+        *_translated("name_other_side"),
         "mode",
         "region_id",
         "status",
