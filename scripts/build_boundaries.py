@@ -24,9 +24,7 @@ Run: python scripts/build_boundaries.py [--world-atlas DIR]
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from shapely.geometry import box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _coverage import check, fit_around
+from _fetch import npm_package
 from _geojson import write_feature_collection
 
 from kzmap.geo.crs import METRIC_CRS
@@ -100,16 +99,7 @@ _GEOD = Geod(ellps="WGS84")
 
 def fetch_world_atlas(dest: Path) -> Path:
     """Download world-atlas from the npm registry and return the unpacked folder."""
-    subprocess.run(
-        ["npm", "pack", f"world-atlas@{WORLD_ATLAS_VERSION}", "--silent"],
-        cwd=dest,
-        check=True,
-        capture_output=True,
-    )
-    (tgz,) = dest.glob("world-atlas-*.tgz")
-    with tarfile.open(tgz) as tar:
-        tar.extractall(dest, filter="data")
-    return dest / "package"
+    return npm_package("world-atlas", WORLD_ATLAS_VERSION, dest)
 
 
 def _round(geom: shapely.Geometry) -> shapely.Geometry:
