@@ -55,6 +55,7 @@ from shapely.geometry import box
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _fetch import npm_package, python_wheel
 from _geojson import write_feature_collection
+from _topojson import arc_indices, subset
 
 from kzmap.maps.style import LAND, LAND_CONTEXT, LAND_KAZAKHSTAN, RELIEF_FLOOR, SEA
 
@@ -347,52 +348,22 @@ def _write_bytes(data: bytes, path: Path) -> None:
 
 
 def _rivers_only(world_50m: Path) -> dict[str, object]:
-    """The TopoJSON `world_50m` reduced to the rivers meeting the extent.
-
-    Arcs are kept as they are (quantised and delta-encoded per arc), only
-    renumbered, so GDAL decodes every kept river to the same coordinates.
-    """
+    """The TopoJSON `world_50m` reduced to the rivers with an arc in the extent."""
     topo = json.loads(world_50m.read_text(encoding="utf-8"))
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
-    arcs = topo["arcs"]
     west, south, east, north = EXTENT
-
-    def indices(refs: object) -> list[int]:
-        if isinstance(refs, int):
-            return [refs if refs >= 0 else ~refs]
-        return [i for r in refs for i in indices(r)]  # type: ignore[attr-defined]
 
     def meets(arc: list[list[int]]) -> bool:
         q = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0)
         lon, lat = q[:, 0] * sx + tx, q[:, 1] * sy + ty
         return bool(
-            lon.max() >= west
-            and lon.min() <= east
-            and lat.max() >= south
+            lon.max() >= west and lon.min() <= east and lat.max() >= south
             and lat.min() <= north
-        )
+        )  # fmt: skip
 
-    kept = [
-        g for g in topo["objects"]["rivers"]["geometries"]
-        if any(meets(arcs[i]) for i in indices(g.get("arcs", [])))
-    ]  # fmt: skip
-    order = sorted({i for g in kept for i in indices(g["arcs"])})
-    new = {old: n for n, old in enumerate(order)}
-
-    def renumber(refs: object) -> object:
-        if isinstance(refs, int):
-            return new[refs] if refs >= 0 else ~new[~refs]
-        return [renumber(r) for r in refs]  # type: ignore[attr-defined]
-
-    rivers = {**topo["objects"]["rivers"], "geometries": [
-        {**g, "arcs": renumber(g["arcs"])} for g in kept
-    ]}  # fmt: skip
-    return {
-        "type": "Topology",
-        "objects": {"rivers": rivers},
-        "arcs": [arcs[i] for i in order],
-        "transform": topo["transform"],
-    }
+    return subset(
+        topo, "rivers", lambda g: any(meets(topo["arcs"][i]) for i in arc_indices(g))
+    )
 
 
 def extract(sane: Path, wheel: Path) -> None:
