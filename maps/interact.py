@@ -167,12 +167,14 @@ def _script(m: folium.Map, state: PageState) -> str:
         'document.addEventListener("DOMContentLoaded", function () {\n'
         f"  var filters = {_filter_text(state.lang)};\n"
         f"  filters.groups = [{groups}];\n"
-        "  (function start() {\n"
-        "    var pending = document.documentElement.dataset.kzPending;\n"
-        "    if (pending && pending !== '0') { setTimeout(start, 50); return; }\n"
+        # once every compact layer is filled; a promise, not a timer, so the
+        # controls are in place before layout.js fits the view a last time
+        "  var filled = L.kzmap.whenLoaded ? L.kzmap.whenLoaded()"
+        " : Promise.resolve();\n"
+        "  filled.then(function () {\n"
         f"    L.kzmap.filters(filters).addTo({_js_name(m)});\n"
         f"    L.kzmap.search({_search_text(state.lang)}).addTo({_js_name(m)});\n"
-        "  })();\n"
+        "  });\n"
         f"  var options = {options};\n{metric}"
         f"  options.background = [{background}];\n"
         f"  L.kzmap.pick({_js_name(m)}, options);\n"

@@ -54,6 +54,32 @@ def _open(open_offline, path: Path, width: int, height: int):
     return page, report
 
 
+def test_controls_added_once_layers_fill_are_kept_clear_on_a_busy_machine(
+    browser, default_page: Path
+) -> None:
+    # A busy machine: timers of 50 ms or more fire 400 ms late while animation
+    # frames come at once. The filter and search controls, added once the
+    # layers are filled, must still be in place for the last fit.
+    url = default_page.resolve().as_uri()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.add_init_script(
+        "const later = window.setTimeout;"
+        "window.setTimeout = (f, ms, ...a) => later(f, ms >= 50 ? ms + 400 : ms, ...a);"
+        "window.requestAnimationFrame = cb => later(() => cb(performance.now()));"
+    )
+    page.route("**/*", lambda r: r.continue_() if r.request.url == url else r.abort())
+    page.goto(url)
+    page.wait_for_function("() => document.body.classList.contains('kzmap-ready')")
+    boxes = page.evaluate(_BOXES)
+    names = page.evaluate(
+        "() => [...document.querySelectorAll('.kzmap-filters, .kzmap-search')].length"
+    )
+    assert names == 2
+    clashes = [c for c in boxes["controls"] if _meets(c, boxes["focus"])]
+    page.close()
+    assert clashes == [], (boxes["focus"], clashes)
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES)
 def test_no_panel_covers_the_focus(open_offline, default_page, width, height) -> None:
     page, report = _open(open_offline, default_page, width, height)
