@@ -85,6 +85,40 @@ def test_context_surrounds_the_extent_without_a_clip_line() -> None:
     assert "IRN" in set(land["iso_a3"]) - focus
 
 
+# Crimea and the coasts around it (the Taman peninsula, Russian, begins east).
+CRIMEA = (32.0, 44.0, 36.6, 46.5)
+
+
+def _internal_lines(land: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> float:
+    """Length (degrees) of outline within CRIMEA that is no coast: a border."""
+    window = box(*CRIMEA)
+    area = shapely.intersection(shapely.union_all(land.geometry.values), window)
+    coast = area.boundary.buffer(0.02)  # the data are rounded to 0.01 degrees
+    lines = shapely.intersection(shapely.union_all(outlines.geometry.values), window)
+    return float(shapely.difference(lines, coast).length)
+
+
+def crimea_problems(land: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> list[str]:
+    """What the context layers do wrong in Crimea (UN GA resolution 68/262)."""
+    problems = []
+    # Simferopol and Sevastopol (well-known locations)
+    for town, lon, lat in (("Simferopol", 34.10, 44.95), ("Sevastopol", 33.52, 44.60)):
+        owners = set(land.loc[land.covers(Point(lon, lat)), "iso_a3"])
+        if owners != {"UKR"}:
+            problems.append(f"{town} drawn in {sorted(owners)}")
+    internal = _internal_lines(land, outlines)
+    if internal > 0.01:
+        problems.append(f"{internal:.2f} degrees of border line in Crimea")
+    return problems
+
+
+def test_crimea_is_drawn_in_ukraine_with_no_border_across_perekop() -> None:
+    # Natural Earth's default admin-0 puts Crimea in Russia; the build moves it
+    # to Ukraine (UN GA resolution 68/262). Fails on the unfixed data: both
+    # towns fell in RUS and the Perekop line was drawn as a border.
+    assert crimea_problems(load("context"), load("context_outlines")) == []
+
+
 def test_catalog_lists_the_basemap_layers() -> None:
     entries = {e.name: e for e in catalog()}
     for name in ("rivers", "context", "context_outlines"):
