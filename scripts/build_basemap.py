@@ -102,6 +102,35 @@ FOCUS = {"RUS", "CHN", "KGZ", "UZB", "TKM", "TJK", "AFG", "KAZ"}
 CRIMEA = (32.0, 44.0, 36.6, 46.3)
 
 
+def unwrap_antimeridian(geom: shapely.Geometry) -> shapely.Geometry:
+    """
+    Return `geom` with each ring that crosses 180 degrees drawn the short way.
+
+    The source stores Russia's main polygon as one ring running from 178.7 E
+    straight back to -180 (Chukotka): read as plain lon/lat, those edges cross
+    the whole map, and once the ring is repaired they cut strips of land into
+    the Arctic seas. Shifting the western longitudes of such a ring by 360
+    degrees keeps the ring continuous (Chukotka at 180-190 E, outside the
+    window).
+    """
+
+    def ring(coords: np.ndarray) -> np.ndarray:
+        if np.any(np.abs(np.diff(coords[:, 0])) > 180):
+            coords = coords.copy()
+            coords[:, 0] = np.where(coords[:, 0] < 0, coords[:, 0] + 360, coords[:, 0])
+        return coords
+
+    polygons = [
+        shapely.Polygon(
+            ring(shapely.get_coordinates(part.exterior)),
+            [ring(shapely.get_coordinates(hole)) for hole in part.interiors],
+        )
+        for part in shapely.get_parts(geom)
+        if part.geom_type == "Polygon"
+    ]
+    return shapely.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+
+
 def assign_crimea(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """
     Return `countries` with Crimea moved from Russia to Ukraine.
@@ -212,7 +241,9 @@ def build_rivers(sane: Path) -> gpd.GeoDataFrame:
 def build_context(sane: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Return the 1:110m land (drawn with no outline) and the outlines, apart."""
     path = sane / "dist" / "world_110m.json"
-    countries = assign_crimea(gpd.read_file(path, layer="countries"))
+    countries = gpd.read_file(path, layer="countries")
+    countries["geometry"] = [unwrap_antimeridian(g) for g in countries.geometry]
+    countries = assign_crimea(countries)
     lakes = _polygons(
         shapely.make_valid(
             shapely.union_all(

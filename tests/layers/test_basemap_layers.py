@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -117,6 +118,36 @@ def test_crimea_is_drawn_in_ukraine_with_no_border_across_perekop() -> None:
     # to Ukraine (UN GA resolution 68/262). Fails on the unfixed data: both
     # towns fell in RUS and the Perekop line was drawn as a border.
     assert crimea_problems(load("context"), load("context_outlines")) == []
+
+
+def arctic_problems(land: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> list[str]:
+    """Where the Arctic context is wrong: land lost or seas filled in strips."""
+    problems = []
+    # well-known towns on land, and a point of the open Barents Sea
+    for place, lon, lat, owner in (
+        ("Vorkuta", 64.03, 67.50, {"RUS"}),
+        ("Norilsk", 88.20, 69.35, {"RUS"}),
+        ("Barents Sea", 35.0, 71.0, set()),
+    ):
+        owners = set(land.loc[land.covers(Point(lon, lat)), "iso_a3"])
+        if owners != owner:
+            problems.append(f"{place} drawn in {sorted(owners)}")
+    # a ring read across 180 degrees the long way left straight strips along
+    # parallels: no outline runs 3 degrees or more due east-west up there
+    for geom in outlines.geometry:
+        for line in shapely.get_parts(geom):
+            xy = shapely.get_coordinates(line)
+            step = np.diff(xy, axis=0)
+            flat = (step[:, 1] == 0) & (np.abs(step[:, 0]) >= 3) & (xy[:-1, 1] > 60)
+            problems += [f"straight line along {xy[k, 1]} N" for k in np.where(flat)[0]]
+    return problems
+
+
+def test_the_arctic_is_drawn_across_the_antimeridian_correctly() -> None:
+    # Russia's source ring wraps from 178.7 E back to -180; read plainly it
+    # dropped the land between 64.6 and 69.3 N and drew strips of land in the
+    # Barents and Kara seas. Fails on that data.
+    assert arctic_problems(load("context"), load("context_outlines")) == []
 
 
 def test_catalog_lists_the_basemap_layers() -> None:
