@@ -12,7 +12,14 @@ import shapely
 
 from kzmap.geo.crs import to_storage_crs
 from kzmap.geo.errors import DataError, KzmapWarning, UsageError
-from kzmap.maps._points_data import COORD_SCALE, Payload, codes_and_table, quantise
+from kzmap.maps._points_data import (
+    COORD_SCALE,
+    NO_DAY,
+    Payload,
+    codes_and_table,
+    day_intervals,
+    quantise,
+)
 from kzmap.maps.escape import safe_text, safe_url
 from kzmap.maps.i18n import message
 
@@ -28,6 +35,7 @@ __all__ = [
     "clean_points",
     "encode_points",
     "field_labels",
+    "layer_days",
     "listed",
 ]
 
@@ -65,6 +73,49 @@ def listed(labels: Sequence[object]) -> str:
     shown = ", ".join(repr(v) for v in labels[:_MAX_LISTED])
     more = len(labels) - _MAX_LISTED
     return shown + (f" and {more} more" if more > 0 else "")
+
+
+def layer_days(
+    frame: pd.DataFrame | None, date_field: str, layer: str
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]:
+    """
+    Return each row's first and last day from column `date_field`, and which are dated.
+
+    Days count from 1970-01-01 (`day_intervals`); undated rows hold `NO_DAY`.
+    Shared by the points and heat layers' time filters, so both word their
+    errors alike.
+
+    Raises
+    ------
+    UsageError
+        If `frame` has no column `date_field`, or no date in it.
+    DataError
+        If some values are not dates; each is listed with its row label.
+    """
+    if frame is None or date_field not in frame.columns:
+        columns = [] if frame is None else [str(c) for c in frame.columns]
+        msg = (
+            f"Layer {layer!r} has no column {date_field!r}. "
+            f"Available: {listed(columns)}."
+        )
+        raise UsageError(msg)
+    values = frame[date_field]
+    first, last, bad = day_intervals(values)
+    if bad:
+        shown = [f"{i!r}: {v!r}" for i, v in values.iloc[bad].items()]
+        more = len(shown) - _MAX_LISTED
+        msg = (
+            f"Column {date_field!r} of layer {layer!r} has {len(bad)} values that "
+            f"are not dates ({', '.join(shown[:_MAX_LISTED])}"
+            f"{f' and {more} more' if more > 0 else ''}). Use ISO text such as "
+            "'2024-05-17', '2024-05' or '2024', datetimes, or leave the value empty."
+        )
+        raise DataError(msg)
+    dated = first != NO_DAY
+    if not dated.any():
+        msg = f"Column {date_field!r} of layer {layer!r} has no date."
+        raise UsageError(msg)
+    return first, last, dated
 
 
 def clean_points(

@@ -11,8 +11,8 @@ from folium.map import Layer
 from jinja2 import Template
 
 from kzmap.geo.crs import to_storage_crs
-from kzmap.geo.errors import DataError, UsageError
-from kzmap.maps._points_data import NO_DAY, day_intervals
+from kzmap.geo.errors import UsageError
+from kzmap.maps._points_frame import layer_days
 from kzmap.maps.offline import require_asset
 
 if TYPE_CHECKING:
@@ -68,27 +68,7 @@ class HeatLayer(Layer):  # type: ignore[misc]  # folium is untyped
         DataError
             If some values are not dates.
         """
-        frame = self._frame
-        if frame is None or date_field not in frame.columns:
-            columns = [] if frame is None else [str(c) for c in frame.columns]
-            msg = (
-                f"Layer {self.layer_name!r} has no column {date_field!r}. "
-                f"Available: {', '.join(columns)}."
-            )
-            raise UsageError(msg)
-        first, last, bad = day_intervals(frame[date_field].reset_index(drop=True))
-        if bad:
-            values = frame[date_field].iloc[bad[:5]].tolist()
-            msg = (
-                f"Column {date_field!r} of layer {self.layer_name!r} has {len(bad)} "
-                f"values that are not dates (e.g. {values!r}). Use ISO text such "
-                "as '2024-05-17', '2024-05' or '2024', or leave the value empty."
-            )
-            raise DataError(msg)
-        dated = first != NO_DAY
-        if not dated.any():
-            msg = f"Column {date_field!r} of layer {self.layer_name!r} has no date."
-            raise UsageError(msg)
+        first, last, dated = layer_days(self._frame, date_field, self.layer_name)
         days = np.column_stack(
             [np.where(dated, first, -1), np.where(dated, last, -1)]
         ).ravel()

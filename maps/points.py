@@ -11,14 +11,15 @@ from branca.element import Figure
 from folium.map import Layer, LayerControl
 from jinja2 import Template
 
-from kzmap.geo.errors import DataError, UsageError
-from kzmap.maps._points_data import NO_DAY, UNDATED, Payload, day_intervals
+from kzmap.geo.errors import UsageError
+from kzmap.maps._points_data import UNDATED, Payload
 from kzmap.maps._points_frame import (
     CATEGORY_COLORS,
     OTHER_COLOR,
     clean_points,
     encode_points,
     field_labels,
+    layer_days,
     listed,
 )
 from kzmap.maps._points_precision import approximate_mask, with_location_note
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from numpy.typing import NDArray
 
 __all__ = ["CATEGORY_COLORS", "OTHER_COLOR", "PointsLayer", "add_points", "js_value"]
-
-_MAX_LISTED = 20
 
 
 def js_value(value: object) -> str:
@@ -133,30 +132,10 @@ class PointsLayer(Layer):
         UsageError
             If the frame has no column `date_field` or no date in it.
         DataError
-            If some values are not dates (all of them are listed).
+            If some values are not dates (each is listed with its row).
         """
-        if date_field not in self._rows.columns:
-            msg = (
-                f"Layer {self.layer_name!r} has no column {date_field!r}. "
-                f"Available: {listed(list(map(str, self._rows.columns)))}."
-            )
-            raise UsageError(msg)
-        first, last, bad = day_intervals(self._rows[date_field])
-        if bad:
-            values = self._rows[date_field].iloc[bad]
-            shown = [f"{i!r}: {v!r}" for i, v in values.items()][:_MAX_LISTED]
-            msg = (
-                f"Column {date_field!r} of layer {self.layer_name!r} has "
-                f"{len(bad)} values that are not dates ({', '.join(shown)}). "
-                "Use ISO text such as '2024-05-17', '2024-05' or '2024', "
-                "datetimes, or leave the value empty."
-            )
-            raise DataError(msg)
-        first, last = first[self._order], last[self._order]
-        dated = first != NO_DAY
-        if not dated.any():
-            msg = f"Column {date_field!r} of layer {self.layer_name!r} has no date."
-            raise UsageError(msg)
+        first, last, dated = layer_days(self._rows, date_field, self.layer_name)
+        first, last, dated = first[self._order], last[self._order], dated[self._order]
         low, high = int(first[dated].min()), int(last[dated].max())
         start = np.where(dated, first - low, UNDATED)
         self.payload.add_array("t0", start.astype(np.uint32))

@@ -90,19 +90,20 @@ def english_note(lang: str) -> str:
 
 
 @cache
-def _crossing_names(lang: str) -> dict[str, str]:
-    from kzmap.layers import load  # noqa: PLC0415  # only for popups with `via`
+def _names_by(layer: str, key: str, lang: str) -> dict[str, str]:
+    """Name in `lang` of each feature of packaged `layer`, by its column `key`."""
+    from kzmap.layers import load  # noqa: PLC0415  # only for `via` and border popups
 
-    frame = load("crossings")
+    frame = load(layer)
     return {
-        str(row["id"]): feature_name({str(k): v for k, v in row.items()}, lang)
+        str(row[key]): feature_name({str(k): v for k, v in row.items()}, lang)
         for row in frame.drop(columns=frame.geometry.name).to_dict("records")
     }
 
 
 def _via(value: object, lang: str) -> str:
     """Name the crossings of a ``via`` list of crossing ids (others as written)."""
-    names = _crossing_names(lang)
+    names = _names_by("crossings", "id", lang)
     ids = [v.strip() for v in _present(value).split(",") if v.strip()]
     return ", ".join(names.get(i, i) for i in ids)
 
@@ -128,21 +129,10 @@ def display_name(props: Mapping[str, object], lang: str = "en") -> str:
     """
     a, b = _present(props.get("iso_a2_a")), _present(props.get("iso_a2_b"))
     if lang != "en" and a and b and not _present(props.get(f"name_{lang}")):
-        names = _country_names(lang)
+        names = _names_by("countries", "iso_a2", lang)
         if a in names and b in names:
             return message("popup.border", lang).format(a=names[a], b=names[b])
     return feature_name(props, lang)
-
-
-@cache
-def _country_names(lang: str) -> dict[str, str]:
-    from kzmap.layers import load  # noqa: PLC0415  # only for border popups
-
-    frame = load("countries")
-    return {
-        str(row["iso_a2"]): feature_name({str(k): v for k, v in row.items()}, lang)
-        for row in frame.drop(columns=frame.geometry.name).to_dict("records")
-    }
 
 
 def _row(label: str, value_html: str) -> str:

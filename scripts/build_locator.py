@@ -2,8 +2,9 @@
 
 Source: Natural Earth 1:110m Admin 0 countries v4.1.0 (public domain), as
 redistributed in the npm package world-atlas 2.0.2 (countries-110m.json,
-TopoJSON, ISC licence). The script fetches that exact version with
-``npm pack`` unless ``--world-atlas DIR`` points at an unpacked copy.
+TopoJSON, ISC licence), read from its copy in ``scripts/data/world_atlas``
+(refreshed by ``build_boundaries.py --extract``) unless ``--world-atlas DIR``
+points at an unpacked package.
 
 The locator shows where a map lies in Central Asia and around it, so it
 reaches wider than the countries layer (Europe's east to China's east): the
@@ -12,19 +13,18 @@ simplified at 0.05 degrees and rounded to 0.01 degrees; at the inset's
 size (about 60 mm for 80 degrees of longitude) that is well under a pixel.
 Each feature keeps the ISO 3166-1 numeric code (``id``) and English name.
 
-Run: python scripts/build_locator.py [--world-atlas DIR]
+Run: python scripts/build_locator.py [--world-atlas DIR] [--out DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
 import shapely
 from _geojson import write_feature_collection
-from build_boundaries import NE_VERSION, WORLD_ATLAS_VERSION, fetch_world_atlas
+from build_boundaries import NE_VERSION, WORLD_ATLAS_COPY, WORLD_ATLAS_VERSION
 from shapely.geometry import box
 
 OUT = Path(__file__).resolve().parent.parent / "maps" / "static" / "locator.geojson"
@@ -76,12 +76,12 @@ def build(world_atlas: Path) -> gpd.GeoDataFrame:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--world-atlas", type=Path, help="unpacked world-atlas folder")
+    parser.add_argument("--out", type=Path, help="write into this folder instead")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        src = args.world_atlas or fetch_world_atlas(Path(tmp))
-        frame = build(src)
-        write_feature_collection(frame, OUT, precision=2)
-    print(f"locator: {len(frame)} countries, {OUT.stat().st_size / 1e3:.0f} kB")
+    out = args.out / OUT.name if args.out else OUT
+    frame = build(args.world_atlas or WORLD_ATLAS_COPY)
+    write_feature_collection(frame, out, precision=2)
+    print(f"locator: {len(frame)} countries, {out.stat().st_size / 1e3:.0f} kB")
 
 
 if __name__ == "__main__":

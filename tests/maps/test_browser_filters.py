@@ -47,19 +47,26 @@ def test_filters_hide_and_count(tmp_path: Path, open_offline: Any) -> None:
 
 
 #: The sources the panel should list, worked out from the features drawn now:
-#: a citation is listed when a feature citing it is on a layer switched on.
+#: a citation is listed when a feature citing it is on a layer switched on; a
+#: layer with no cited features at all (the basemap's land, rivers and relief)
+#: lists its own sources while it is on. The first call, made before any
+#: filter, notes which layers have cited features.
 _EXPECTED_SOURCES = """() => {
   const view = window.kzmapView, map = view.map, keys = new Set();
+  const cited = (window.__kzCited = window.__kzCited || {});
+  const first = Object.keys(cited).length === 0;
   Object.values(view.layers).forEach((layer, n) => {
-    if (!map.hasLayer(layer)) return;
+    const on = map.hasLayer(layer);
     let any = false;
     const walk = (l) => {
       if (l.feature && l.feature.properties._kz_src !== undefined) {
-        keys.add(n + ':' + l.feature.properties._kz_src); any = true;
+        if (on) keys.add(n + ':' + l.feature.properties._kz_src);
+        any = true;
       } else if (l.eachLayer) l.eachLayer(walk);
     };
     walk(layer);
-    if (any) keys.add(n + ':*');
+    if (first) cited[n] = any;
+    if (on && (any || !cited[n])) keys.add(n + ':*');
   });
   const items = [...document.querySelectorAll('.kzmap-sources-body > li')];
   const expected = items.map(li => {

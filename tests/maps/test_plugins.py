@@ -108,6 +108,27 @@ def test_time_slider_refuses_bad_dates() -> None:
         add_time_slider(m, layer, "date")
 
 
+@pytest.mark.parametrize("kind", ["points", "heat"])
+def test_points_and_heat_word_date_errors_alike(kind: str) -> None:
+    from kzmap.maps.heat import add_heat
+
+    frame = dated_points(4)
+    frame["date"] = ["2020-01", "soon", None, "2021-13"]
+    m = empty_map()
+    layer = add_points(m, frame) if kind == "points" else add_heat(m, frame)
+    with pytest.raises(
+        DataError, match=r"2 values that are not dates \(1: 'soon', 3: '2021-13'\)"
+    ):
+        add_time_slider(m, layer, "date")
+    with pytest.raises(UsageError, match=r"has no column 'when'\. Available: .*'date'"):
+        add_time_slider(m, layer, "when")
+    frame["date"] = None
+    m = empty_map()
+    layer = add_points(m, frame) if kind == "points" else add_heat(m, frame)
+    with pytest.raises(UsageError, match=r"Column 'date' of layer .* has no date"):
+        add_time_slider(m, layer, "date")
+
+
 def test_folium_plugins_without_offline_copy_name_the_alternative() -> None:
     m = empty_map()
     folium.plugins.Fullscreen().add_to(m)
