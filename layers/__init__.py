@@ -7,6 +7,7 @@ from kzmap.geo._lazy import lazy_package
 if TYPE_CHECKING:
     from kzmap.layers.catalog import (
         LayerInfo,
+        analysis_layers,
         available_layers,
         catalog,
         layer_info,
@@ -23,6 +24,7 @@ __all__ = [
     "MARKETS",
     "LayerInfo",
     "RegionCounts",
+    "analysis_layers",
     "available_layers",
     "catalog",
     "geocode",
@@ -41,6 +43,7 @@ lazy_package(
     {
         "kzmap.layers.catalog": (
             "LayerInfo",
+            "analysis_layers",
             "available_layers",
             "catalog",
             "layer_info",

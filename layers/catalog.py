@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LayerInfo",
+    "analysis_layers",
     "available_layers",
     "catalog",
     "layer_info",
@@ -52,6 +53,11 @@ class LayerInfo:
     checked: str
     geometry_quality: str
     disclaimer: str
+    #: True for a basemap-only layer (``basemap = true`` in the catalog: the
+    #: surrounding land, its outlines, the rivers): drawn under the maps for
+    #: orientation, coarse, with no names or data to count; not an analysis
+    #: target (``kzmap join --to`` refuses it).
+    basemap: bool = False
 
 
 def available_layers() -> list[str]:
@@ -149,9 +155,26 @@ def layer_info(name: str) -> LayerInfo:
         checked=str(meta.get("checked", "")),
         geometry_quality=str(meta.get("geometry_quality", "")),
         disclaimer=str(meta.get("disclaimer", "")),
+        basemap=meta.get("basemap") is True,
     )
 
 
 def catalog() -> list[LayerInfo]:
     """Return the catalog entry of every packaged layer, sorted by name."""
     return [layer_info(name) for name in available_layers()]
+
+
+def analysis_layers() -> list[str]:
+    """
+    Return the packaged layers meant for analysis: all but the basemap-only ones.
+
+    Examples
+    --------
+    >>> "context" in analysis_layers(), "countries" in analysis_layers()
+    (False, True)
+    """
+    return [
+        name
+        for name in available_layers()
+        if not _metadata().get(name, {}).get("basemap")
+    ]

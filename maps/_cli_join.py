@@ -36,10 +36,10 @@ _KEYS = ("id",)
 
 
 def _polygon_layers() -> list[str]:
-    """Return the packaged layers whose features are polygons."""
-    from kzmap.layers import available_layers, layer_info
+    """Return the packaged analysis layers whose features are polygons."""
+    from kzmap.layers import analysis_layers, layer_info
 
-    return [n for n in available_layers() if layer_info(n).geometry_type == "Polygon"]
+    return [n for n in analysis_layers() if layer_info(n).geometry_type == "Polygon"]
 
 
 def _read_polygons(to: str) -> gpd.GeoDataFrame:
@@ -48,6 +48,13 @@ def _read_polygons(to: str) -> gpd.GeoDataFrame:
     from kzmap.layers import available_layers, layer_info, load
 
     if to in available_layers():
+        if layer_info(to).basemap:
+            msg = (
+                f"--to {to!r}: a basemap-only layer (coarse land or lines drawn "
+                "around the maps for orientation), not for joins; choose one of: "
+                f"{', '.join(_polygon_layers())}."
+            )
+            raise UsageError(msg)
         if layer_info(to).geometry_type != "Polygon":
             err = unknown_name("--to", to, "polygon layer", _polygon_layers())
             raise err
@@ -282,8 +289,9 @@ def register(sub: Any) -> None:
         "--to",
         default=_DEFAULT_TO,
         metavar="LAYER|FILE",
-        help="polygons: a packaged polygon layer (see kzmap layers) or a polygon "
-        f"file (default {_DEFAULT_TO})",
+        help="polygons: a packaged polygon layer (see kzmap layers; not the "
+        "basemap-only ones) or a polygon file (default "
+        f"{_DEFAULT_TO})",
     )
     parser.add_argument(
         "--key",

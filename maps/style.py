@@ -84,6 +84,8 @@ BASEMAP_COLOURS = (
     *(shaded(c, f) for c, f in RELIEF_FLOOR.items()),
 )
 KAZAKHSTAN_EDGE = "#3b3b3b"
+#: District outlines: the lightest grey with 3:1 on every basemap colour.
+DISTRICT_EDGE = "#7d7d7d"
 #: Colour of a feature whose market has no colour of its own.
 FALLBACK_COLOUR = "#777777"
 #: Default colour of the user's own layers (``--add FILE``).
@@ -124,6 +126,7 @@ LINE_COLOURS = (
     USER_COLOUR,
     "#6b6b6b",  # regions
     "#9a6b3f",  # regions before 2018/2022
+    DISTRICT_EDGE,
     "#222222",  # crossings
     "#111111",  # cities
 )
@@ -262,15 +265,15 @@ def _rivers(_props: Mapping[str, object]) -> Style:
 
 
 def _borders(_props: Mapping[str, object]) -> Style:
-    return {"color": BORDER, "weight": 1.4, "dashArray": "6 3", "opacity": 0.9}
+    return {"color": BORDER, "weight": 1.4, "dashArray": "6 3", "opacity": 1.0}
 
 
 def _regions(_props: Mapping[str, object]) -> Style:
-    return {"color": LINE_COLOURS[5], "weight": 1.0, "fillOpacity": 0.0, "opacity": 0.9}
+    return {"color": LINE_COLOURS[5], "weight": 1.0, "fillOpacity": 0.0, "opacity": 1.0}
 
 
 def _districts(_props: Mapping[str, object]) -> Style:
-    return {"color": "#9b9b9b", "weight": 0.6, "fillOpacity": 0.0, "opacity": 0.8}
+    return {"color": DISTRICT_EDGE, "weight": 0.6, "fillOpacity": 0.0, "opacity": 1.0}
 
 
 def _regions_legacy(_props: Mapping[str, object]) -> Style:
@@ -279,7 +282,7 @@ def _regions_legacy(_props: Mapping[str, object]) -> Style:
         "weight": 1.2,
         "dashArray": "4 4",
         "fillOpacity": 0.0,
-        "opacity": 0.9,
+        "opacity": 1.0,
     }
 
 
@@ -288,10 +291,12 @@ def _by_market_line(props: Mapping[str, object]) -> Style:
     dash = market_dash(props.get("market"))
     if dash:
         style["dashArray"] = dash
-    style["opacity"] = 0.9
+    # opaque: a translucent line blends into the land and loses its 3:1
+    # contrast (a 0.7 schematic line fell to 2.1:1 on the relief-shaded land)
+    style["opacity"] = 1.0
     if props.get("schematic") is True:
-        # a schematic line shows direction, not a road: thinner, fainter, dashed
-        style.update(weight=2.5, opacity=0.7, dashArray=dash or "8 6")
+        # a schematic line shows direction, not a road: thinner and dashed
+        style.update(weight=2.5, dashArray=dash or "8 6")
     return style
 
 
@@ -313,7 +318,7 @@ def _by_market_point(props: Mapping[str, object]) -> Style:
         "color": "#ffffff",
         "weight": 1.5,
         "fillColor": market_colour(props.get("market")),
-        "fillOpacity": 0.95,
+        "fillOpacity": 1.0,
     }
 
 

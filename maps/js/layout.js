@@ -240,6 +240,25 @@
   };
 
   /**
+   * On a narrow screen the sources panel (bottom left) and the folded legend
+   * (bottom right) share the bottom edge: cap the panel's width at what the
+   * legend leaves, so it wraps beside the button instead of running under it.
+   */
+  kz.keepPanelsApart = function (map) {
+    var sources = document.querySelector('.kzmap-sources');
+    var legend = document.querySelector('.leaflet-control.kzmap-legend');
+    if (!sources) return;
+    sources.style.maxWidth = '';
+    if (!legend || !shown(legend) || window.innerWidth >= 900) return;
+    var width = map.getContainer().getBoundingClientRect().width;
+    var style = getComputedStyle(sources);
+    var room = width - legend.getBoundingClientRect().width - parseFloat(style.marginLeft) -
+      parseFloat(getComputedStyle(legend).marginRight) - GAP -
+      parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    sources.style.maxWidth = Math.max(room, 0) + 'px';
+  };
+
+  /**
    * Lay the page out for the screen: `options.bounds` is [[s, w], [n, e]],
    * `options.control` the layer control (or null). `done` runs once the
    * view is fitted and the labels sorted out.
@@ -257,6 +276,7 @@
     document.querySelectorAll('details.kzmap-legend-box').forEach(function (d) {
       d.open = !tight;
     });
+    if (tight) kz.keepPanelsApart(map);
     var bounds = L.latLngBounds(options.bounds);
     var pending = null;
     function later() {

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pytest
 import shapely
 from shapely.geometry import Point, box
@@ -82,6 +83,70 @@ def test_context_surrounds_the_extent_without_a_clip_line() -> None:
     focus = set(land.loc[land["focus"], "iso_a3"])
     assert {"RUS", "CHN", "AFG"} <= focus
     assert "IRN" in set(land["iso_a3"]) - focus
+
+
+# Crimea and the coasts around it (the Taman peninsula, Russian, begins east).
+CRIMEA = (32.0, 44.0, 36.6, 46.5)
+
+
+def _internal_lines(land: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> float:
+    """Length (degrees) of outline within CRIMEA that is no coast: a border."""
+    window = box(*CRIMEA)
+    area = shapely.intersection(shapely.union_all(land.geometry.values), window)
+    coast = area.boundary.buffer(0.02)  # the data are rounded to 0.01 degrees
+    lines = shapely.intersection(shapely.union_all(outlines.geometry.values), window)
+    return float(shapely.difference(lines, coast).length)
+
+
+def crimea_problems(land: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> list[str]:
+    """What the context layers do wrong in Crimea (UN GA resolution 68/262)."""
+    problems = []
+    # Simferopol and Sevastopol (well-known locations)
+    for town, lon, lat in (("Simferopol", 34.10, 44.95), ("Sevastopol", 33.52, 44.60)):
+        owners = set(land.loc[land.covers(Point(lon, lat)), "iso_a3"])
+        if owners != {"UKR"}:
+            problems.append(f"{town} drawn in {sorted(owners)}")
+    internal = _internal_lines(land, outlines)
+    if internal > 0.01:
+        problems.append(f"{internal:.2f} degrees of border line in Crimea")
+    return problems
+
+
+def test_crimea_is_drawn_in_ukraine_with_no_border_across_perekop() -> None:
+    # Natural Earth's default admin-0 puts Crimea in Russia; the build moves it
+    # to Ukraine (UN GA resolution 68/262). Fails on the unfixed data: both
+    # towns fell in RUS and the Perekop line was drawn as a border.
+    assert crimea_problems(load("context"), load("context_outlines")) == []
+
+
+def arctic_problems(land: gpd.GeoDataFrame, outlines: gpd.GeoDataFrame) -> list[str]:
+    """Where the Arctic context is wrong: land lost or seas filled in strips."""
+    problems = []
+    # well-known towns on land, and a point of the open Barents Sea
+    for place, lon, lat, owner in (
+        ("Vorkuta", 64.03, 67.50, {"RUS"}),
+        ("Norilsk", 88.20, 69.35, {"RUS"}),
+        ("Barents Sea", 35.0, 71.0, set()),
+    ):
+        owners = set(land.loc[land.covers(Point(lon, lat)), "iso_a3"])
+        if owners != owner:
+            problems.append(f"{place} drawn in {sorted(owners)}")
+    # a ring read across 180 degrees the long way left straight strips along
+    # parallels: no outline runs 3 degrees or more due east-west up there
+    for geom in outlines.geometry:
+        for line in shapely.get_parts(geom):
+            xy = shapely.get_coordinates(line)
+            step = np.diff(xy, axis=0)
+            flat = (step[:, 1] == 0) & (np.abs(step[:, 0]) >= 3) & (xy[:-1, 1] > 60)
+            problems += [f"straight line along {xy[k, 1]} N" for k in np.where(flat)[0]]
+    return problems
+
+
+def test_the_arctic_is_drawn_across_the_antimeridian_correctly() -> None:
+    # Russia's source ring wraps from 178.7 E back to -180; read plainly it
+    # dropped the land between 64.6 and 69.3 N and drew strips of land in the
+    # Barents and Kara seas. Fails on that data.
+    assert arctic_problems(load("context"), load("context_outlines")) == []
 
 
 def test_catalog_lists_the_basemap_layers() -> None:

@@ -142,3 +142,19 @@ def test_small_screen_panels_open_on_demand(open_offline, default_page) -> None:
     assert page.locator("#kzmap-legend li:visible").count() > 3
     page.locator(".leaflet-control-layers-toggle").click()
     assert page.locator(".leaflet-control-layers-list").is_visible()
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_folded_panels_keep_apart_on_a_phone(open_offline, tmp_path, lang) -> None:
+    # the sources panel (bottom left) ran under the folded legend button
+    # (bottom right) in Russian at 390 px, hiding the end of its text
+    path = save_html(default_map(lang=lang), tmp_path / f"{lang}.html")
+    page, _ = _open(open_offline, path, 390, 844)
+    boxes = page.evaluate(
+        """() => ['.kzmap-sources', '.kzmap-legend'].map(s => {
+             const r = document.querySelector(s).getBoundingClientRect();
+             return {l: r.left, t: r.top, r: r.right, b: r.bottom}; })"""
+    )
+    assert not _meets(boxes[0], boxes[1]), boxes
+    assert boxes[0]["r"] <= 390
+    assert boxes[1]["r"] <= 390

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,20 @@ def test_layers_table(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert out.splitlines()[0].split()[:4] == ["NAME", "TITLE", "GEOMETRY", "FEATURES"]
     assert any(line.startswith("countries ") for line in out.splitlines())
+
+
+def test_layers_table_sets_the_basemap_only_layers_apart(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["layers"]) == 0
+    names = [line.split()[0] for line in capsys.readouterr().out.splitlines()]
+    note = names.index("#")
+    assert set(names[note + 1 :]) == {"context", "context_outlines", "rivers"}
+    assert {"countries", "regions", "water"} <= set(names[1:note])
+    assert main(["layers", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    basemap = {r["name"] for r in rows if r["basemap"]}
+    assert basemap == {"context", "context_outlines", "rivers"}
 
 
 def test_render_default_writes_kazakhstan_html(

@@ -268,3 +268,19 @@ def test_join_scheduler_flag_errors(tmp_path, regions_file, points_csv, capsys):
     assert main(labels) == 2
     assert "drop one" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.parametrize("layer", ["context", "context_outlines", "rivers"])
+def test_join_refuses_basemap_only_layers(tmp_path, points_csv, layer, capsys) -> None:
+    # the surrounding land is a Polygon layer, but coarse and outside the
+    # detailed extent: a join to it would count nothing useful
+    out = str(tmp_path / "out.csv")
+    assert main(["join", str(points_csv), "--to", layer, "-o", out]) == 2
+    err = capsys.readouterr().err
+    assert f"--to {layer!r}: a basemap-only layer" in err
+    assert "regions" in err.split("choose one of:")[1]
+    # and the list of choices offered for a wrong name leaves them out
+    assert main(["join", str(points_csv), "--to", "nope", "-o", out]) == 2
+    offered = capsys.readouterr().err.split("choose one of:")[1]
+    assert "countries" in offered
+    assert "context" not in offered

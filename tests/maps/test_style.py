@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import itertools
+from importlib.resources import files
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -17,6 +20,7 @@ from kzmap.maps.style import (
     MARKET_COLOURS,
     RELIEF_FLOOR,
     RIVER,
+    SEA,
     USER_COLOUR,
     contrast_ratio,
     layer_style,
@@ -24,6 +28,9 @@ from kzmap.maps.style import (
     shaded,
     validate_style,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 # Machado et al. (2009) simulation matrices, severity 1.0, on linear RGB.
 _CVD = {
@@ -74,6 +81,124 @@ def test_every_line_and_fill_colour_stands_out_from_the_basemap() -> None:
     assert worst[0] >= 3.0, worst
     # The lime of the old fuel corridors (1.3:1 on the context land) would fail.
     assert min(contrast_ratio("#BBCC33", b) for b in BASEMAP_COLOURS) < 3.0
+
+
+def _blend(colour: str, base: str, alpha: float) -> str:
+    """`colour` drawn at opacity `alpha` over `base`, as the browser shows it."""
+    top, under = (
+        np.array([int(c[i : i + 2], 16) for i in (1, 3, 5)]) for c in (colour, base)
+    )
+    mixed = np.round(alpha * top + (1 - alpha) * under).astype(int)
+    return "#" + "".join(f"{v:02x}" for v in mixed)
+
+
+def _darkest_relief() -> dict[str, str]:
+    """
+    Each land tint at its darkest under the shipped relief tint, as the page shows it.
+
+    The page multiplies maps/static/relief.jpg (at the opacity of its image
+    overlay, Leaflet's default 1 when unset; the pane is fully opaque up to
+    zoom 7) over the land pane. The image is bilinearly stretched, so a place
+    of one tint also sees the image pixels one pixel around it.
+    """
+    import folium
+    import shapely
+    from PIL import Image, ImageDraw, ImageFilter
+
+    from kzmap.layers import load
+    from kzmap.maps import empty_map
+    from kzmap.maps.basemap import RELIEF_BOUNDS, add_relief
+    from kzmap.maps.style import LAND_KAZAKHSTAN
+
+    (overlay,) = add_relief(empty_map())._children.values()
+    assert isinstance(overlay, folium.raster_layers.ImageOverlay)
+    alpha = float(overlay.options.get("opacity", 1.0))
+    relief = files("kzmap.maps") / "static" / "relief.jpg"
+    image = np.asarray(Image.open(io.BytesIO(relief.read_bytes())).convert("L"), float)
+    height, width = image.shape
+    south, west, north, east = RELIEF_BOUNDS
+
+    def mercator(lat: np.ndarray) -> np.ndarray:
+        return np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+    top, bottom = mercator(np.array(north)), mercator(np.array(south))
+
+    def pixels(xy: np.ndarray) -> list[tuple[float, float]]:
+        x = (xy[:, 0] - west) / (east - west) * width
+        y = (top - mercator(xy[:, 1])) / (top - bottom) * height
+        return list(zip(x.tolist(), y.tolist(), strict=True))
+
+    # which tint each pixel shows: 0 other land or sea, 1 a focus country, 2 KZ
+    countries = load("countries")
+    classes = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(classes)
+    kz = countries["iso_a2"] == "KZ"
+    for value, rows in ((1, countries["focus"].astype(bool) & ~kz), (2, kz)):
+        for geom in countries.geometry[rows]:
+            for part in shapely.get_parts(geom):
+                draw.polygon(pixels(shapely.get_coordinates(part.exterior)), fill=value)
+    darkest = {}
+    for tint, value in ((LAND_CONTEXT, 0), (LAND, 1), (LAND_KAZAKHSTAN, 2)):
+        mask = Image.fromarray((np.asarray(classes) == value).astype(np.uint8) * 255)
+        near = np.asarray(mask.filter(ImageFilter.MaxFilter(3))) > 0
+        factor = 1 - alpha * (1 - image[near].min() / 255)
+        darkest[tint] = shaded(tint, factor)
+    return darkest
+
+
+def _drawn_colours() -> list[tuple[str, str, float]]:
+    """(what, colour, opacity) of every line and solid fill a data layer draws."""
+    from kzmap.layers import analysis_layers
+    from kzmap.maps.routes import ROUTE_COLOURS, route_style
+
+    styles: list[tuple[str, Mapping[str, object]]] = []
+    for layer in [*analysis_layers(), "my_own_layer"]:
+        if layer in {"countries", "water"}:  # basemap fills: the backgrounds
+            continue
+        for market in [*MARKET_COLOURS, None]:
+            for schematic in (False, True):
+                props = {"market": market, "schematic": schematic}
+                styles.append(
+                    (f"{layer} {market} {schematic}", layer_style(layer, props))
+                )
+    for colour in ROUTE_COLOURS:
+        for confidence in ("confirmed", "approximate"):
+            styles.append((f"route {colour}", route_style(colour, confidence)))
+    drawn = []
+    for what, style in styles:
+        parts = []
+        if style.get("stroke", True) is not False and "color" in style:
+            parts.append((str(style["color"]), float(str(style.get("opacity", 1.0)))))
+        fill = float(str(style.get("fillOpacity", 0.2)))  # Leaflet's default 0.2
+        if style.get("fill", True) and "fillColor" in style and fill >= 0.5:
+            parts.append((str(style["fillColor"]), fill))
+        # a white halo or a white dot inside a dark ring: the other part carries it
+        dark = [p for p in parts if p[0].lower() != "#ffffff"]
+        assert dark, what
+        drawn += [(what, colour, alpha) for colour, alpha in dark]
+    return drawn
+
+
+def test_drawn_colours_keep_3_to_1_on_every_basemap_colour_as_blended() -> None:
+    # WCAG 2's 3:1 for graphical objects, for the colour the browser shows: a
+    # line or solid fill at its opacity over each land tint, the sea, and each
+    # land tint at its darkest under the relief tint (measured in relief.jpg).
+    # Before: schematic corridors at opacity 0.7 fell to 2.1:1 and the
+    # district grey #9b9b9b (opacity 0.8) to 1.8:1 on the relief-shaded land.
+    relief = _darkest_relief()
+    bases = [LAND, LAND_CONTEXT, SEA, *BASEMAP_COLOURS, *relief.values()]
+    for tint, darkest in relief.items():  # the image keeps to RELIEF_FLOOR
+        floor = shaded(tint, RELIEF_FLOOR[tint] - 2 / 255)
+        assert contrast_ratio(darkest, "#000000") >= contrast_ratio(floor, "#000000")
+    worst = min(
+        (contrast_ratio(_blend(colour, base, alpha), base), what, colour, base)
+        for what, colour, alpha in _drawn_colours()
+        for base in bases
+    )
+    assert worst[0] >= 3.0, worst
+    # the same check on the old schematic style fails
+    old = _blend(MARKET_COLOURS["heroin trade"], relief[LAND], 0.7)
+    assert contrast_ratio(old, relief[LAND]) < 3.0
 
 
 def test_layer_styles_use_only_checked_colours() -> None:
