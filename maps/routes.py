@@ -31,12 +31,14 @@ if TYPE_CHECKING:
 
 __all__ = ["ROUTE_COLOURS", "add_routes", "route_style"]
 
-#: One colour per route, in row order (repeats after seven routes).
+#: One colour per route, in row order (repeats after seven routes): each at
+#: least 3:1 on every basemap colour, and the seven at least 9 CIELAB units
+#: apart in normal vision and under protanopia, deuteranopia and tritanopia.
 ROUTE_COLOURS = (
     "#c0392b",  # red
     "#7d3c98",  # purple
-    "#a0522d",  # brown
-    "#d35400",  # orange (3:1 on every basemap colour; #e67e22 had 2.2:1)
+    "#891f42",  # wine (brown #a0522d fell within 3.7 of the red for protans)
+    "#a76d00",  # ochre (orange #d35400 came within 7.5 of the red for tritans)
     "#d63384",  # magenta
     "#12898c",  # teal (#138d90 had 2.96:1 on the shaded sea)
     "#2e7d32",  # green

@@ -72,6 +72,18 @@ def test_palette_stays_distinct_under_colour_blindness() -> None:
     assert worst[0] >= 9.0, worst
 
 
+def test_route_colours_stay_distinct_under_colour_blindness() -> None:
+    from kzmap.maps.routes import ROUTE_COLOURS
+
+    views = {c: _views(c) for c in ROUTE_COLOURS}
+    worst = min(
+        (float(np.linalg.norm(views[a][k] - views[b][k])), a, b, k)
+        for a, b in itertools.combinations(ROUTE_COLOURS, 2)
+        for k in views[a]
+    )
+    assert worst[0] >= 9.0, worst
+
+
 def test_every_line_and_fill_colour_stands_out_from_the_basemap() -> None:
     # WCAG 2's 3:1 for graphical objects, against every land tint and the sea.
     colours = {*MARKET_COLOURS.values(), *LINE_COLOURS}
