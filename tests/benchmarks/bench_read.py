@@ -199,6 +199,7 @@ def compare(rows: list[int], keep: Path | None = None, repeat: int = 3) -> None:
     for n in rows:
         with tempfile.TemporaryDirectory(prefix="kzmap-bench-read-") as tmp:
             folder = keep or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
             paths = {f: folder / f"points{n}.{f}" for f in FORMATS}
             if not all(p.exists() for p in paths.values()):
                 paths = write_files(n, folder)
