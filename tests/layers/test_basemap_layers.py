@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import geopandas as gpd
@@ -167,22 +165,3 @@ def test_water_names_follow_the_language() -> None:
     assert named["name_ru"].notna().all()
     assert (named["name_en"] == named.index).all()
     assert named["name_kk"].notna().sum() >= 13
-
-
-def test_build_basemap_reproduces_the_shipped_files(tmp_path: Path) -> None:
-    # from the copies in scripts/data/natural_earth_basemap, no network
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "scripts" / "build_basemap.py"),
-            "--out",
-            str(tmp_path),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    data = ROOT / "layers" / "data"
-    for name in ("rivers.geojson", "context.geojson", "context_outlines.geojson"):
-        assert (tmp_path / name).read_bytes() == (data / name).read_bytes()
-    shipped = ROOT / "maps" / "static" / "relief.jpg"
-    assert (tmp_path / "relief.jpg").read_bytes() == shipped.read_bytes()

@@ -23,6 +23,16 @@ STATIC = ROOT / "maps" / "static"
     [
         ("build_boundaries.py", [DATA / "countries.geojson", DATA / "borders.geojson"]),
         ("build_locator.py", [STATIC / "locator.geojson"]),
+        ("build_water.py", [DATA / "water.geojson"]),
+        (
+            "build_basemap.py",
+            [
+                DATA / "rivers.geojson",
+                DATA / "context.geojson",
+                DATA / "context_outlines.geojson",
+                STATIC / "relief.jpg",
+            ],
+        ),
         (
             "build_curated.py",
             [
