@@ -12,9 +12,19 @@ from kzmap.geo.errors import KzmapError
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
 
-__all__ = ["CHROMIUM_ARGS", "BrowserNotFoundError", "chromium", "find_chromium"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "PAGE_READY",
+    "BrowserNotFoundError",
+    "chromium",
+    "find_chromium",
+    "goto_offline",
+]
+
+#: JS condition true once a kzmap page has fitted its view and placed its labels.
+PAGE_READY = "() => document.body.classList.contains('kzmap-ready')"
 
 #: Chromium features that reach servers on their own (hints, casting, translation,
 #: certificate and time lookups, field trials, autofill, spare renderers' prefetch).
@@ -114,3 +124,20 @@ def chromium() -> Iterator[Browser]:
             yield browser
         finally:
             browser.close()
+
+
+def goto_offline(
+    page: Page, url: str, ready: str = PAGE_READY, *, timeout: float = 30_000
+) -> None:
+    """
+    Load `url` in `page` with every other request refused; wait until `ready`.
+
+    `ready` is a JavaScript function's source, polled until it returns true
+    (at most `timeout` milliseconds).
+    """
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url == url else route.abort(),
+    )
+    page.goto(url)
+    page.wait_for_function(ready, timeout=timeout)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kzmap.geo.output import write_bytes_atomic
-from kzmap.maps.browser import chromium
+from kzmap.maps.browser import chromium, goto_offline
 
 if TYPE_CHECKING:
     import os
@@ -100,14 +100,7 @@ def _screenshot(url: str, width: int, height: int, scale: float) -> bytes:
         page = browser.new_page(
             viewport={"width": width, "height": height}, device_scale_factor=scale
         )
-        page.route(
-            "**/*",
-            lambda route: (
-                route.continue_() if route.request.url == url else route.abort()
-            ),
-        )
-        page.goto(url)
-        page.wait_for_function(_READY, timeout=30_000)
+        goto_offline(page, url, _READY)
         # Print mode: no zoom buttons or layer switcher, sources panel expanded.
         page.evaluate(_PRINT_MODE)
         page.wait_for_timeout(600)  # Leaflet redraws vectors after its last move

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from kzmap.geo.errors import UsageError
 from kzmap.geo.output import write_bytes_atomic, write_text_atomic
-from kzmap.maps.browser import chromium
+from kzmap.maps.browser import chromium, goto_offline
 from kzmap.maps.i18n import message
 
 if TYPE_CHECKING:
@@ -164,14 +164,7 @@ def _options(lang: str, page: PageSize) -> str:
 
 
 def _open(page: Page, url: str, lang: str, size: PageSize) -> None:
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url == url else route.abort(),
-    )
-    page.goto(url)
-    page.wait_for_function(
-        "() => document.body.classList.contains('kzmap-ready')", timeout=30_000
-    )
+    goto_offline(page, url)
     script = (files("kzmap.maps") / "js" / "print.js").read_text(encoding="utf-8")
     page.add_script_tag(content=script)
     page.evaluate(f"() => L.kzmap.printSheet(window.kzmapView, {_options(lang, size)})")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from kzmap.maps.browser import chromium
+from kzmap.maps.browser import chromium, goto_offline
 
 ROOT = Path(__file__).resolve().parents[1]
 IMG = ROOT / "docs" / "img"
@@ -84,14 +84,7 @@ def _screen(html: Path, size: tuple[int, int], out: Path) -> None:
             has_touch=phone,
         )
         page = context.new_page()
-        page.route(
-            "**/*",
-            lambda r: r.continue_() if r.request.url == url else r.abort(),
-        )
-        page.goto(url)
-        page.wait_for_function(
-            "() => document.body.classList.contains('kzmap-ready')", timeout=120_000
-        )
+        goto_offline(page, url, timeout=120_000)
         page.wait_for_timeout(300)  # the label pass runs just after the last move
         page.screenshot(path=str(out))
         context.close()
