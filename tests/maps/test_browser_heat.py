@@ -23,13 +23,15 @@ def seizures(tmp_path: Path) -> Path:
     return path
 
 
+def _render_added(seizures: Path, kind: str, time: str, out: Path) -> int:
+    """Run ``kzmap render --add SEIZURES --as KIND --time TIME -o OUT``."""
+    argv = ["--add", str(seizures), "--as", kind, "--time", time, "-o", str(out)]
+    return main(["render", *argv])
+
+
 def test_cli_add_as_points_with_time(seizures: Path, tmp_path: Path) -> None:
     out = tmp_path / "pts.html"
-    code = main(
-        ["render", "--add", str(seizures), "--as", "cluster", "--time", "date",
-         "-o", str(out)]
-    )  # fmt: skip
-    assert code == 0
+    assert _render_added(seizures, "cluster", "date", out) == 0
     page = out.read_text(encoding="utf-8")
     assert "L.kzmap.timeSlider(" in page
     assert "L.kzmap.points(" in page or "kzmap points layer" in page
@@ -50,11 +52,7 @@ def test_heat_time_names_a_missing_column(
     seizures: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "h.html"
-    code = main(
-        ["render", "--add", str(seizures), "--as", "heat", "--time", "when",
-         "-o", str(out)]
-    )  # fmt: skip
-    assert code == 2
+    assert _render_added(seizures, "heat", "when", out) == 2
     assert "no column 'when'" in capsys.readouterr().err
     assert not out.exists()
 
@@ -77,11 +75,7 @@ def test_heat_follows_the_time_slider_from_cli_and_spec(
     seizures: Path, tmp_path: Path, open_offline: Any
 ) -> None:
     out = tmp_path / "cli.html"
-    code = main(
-        ["render", "--add", str(seizures), "--as", "heat", "--time", "date",
-         "-o", str(out)]
-    )  # fmt: skip
-    assert code == 0
+    assert _render_added(seizures, "heat", "date", out) == 0
     spec = tmp_path / "s.toml"
     spec.write_text(
         f'[[layers]]\npath = "{seizures.name}"\nas = "heat"\ntime = "date"\n',

@@ -92,12 +92,19 @@ def test_join_vector_points_with_progress(tmp_path, regions_file, capsys) -> Non
     assert pd.read_csv(out)["count"].sum() == 500
 
 
-def test_join_parquet_folder_uses_dask(tmp_path, regions_file) -> None:
+@pytest.fixture
+def points_parquet(tmp_path: Path) -> tuple[Path, pd.DataFrame]:
+    """A folder of two lon/lat Parquet files (2 and 1 rows) and their rows."""
     folder = tmp_path / "points"
     folder.mkdir()
     frame = pd.DataFrame({"lon": [76.5, 78.0, 79.0], "lat": [43.5, 44.0, 45.0]})
     frame.iloc[:2].to_parquet(folder / "a.parquet")
     frame.iloc[2:].to_parquet(folder / "b.parquet")
+    return folder, frame
+
+
+def test_join_parquet_folder_uses_dask(tmp_path, regions_file, points_parquet) -> None:
+    folder, _ = points_parquet
     out = tmp_path / "out.csv"
     assert main(["join", str(folder), "--to", str(regions_file), "-o", str(out)]) == 0
     assert pd.read_csv(out)["count"].tolist() == [2, 1]
@@ -214,14 +221,12 @@ def test_join_key_detection_and_errors(tmp_path, points_csv, capsys) -> None:
     assert gpd.read_file(out)["count"].tolist() == [2, 1]  # a border point: "A"
 
 
-def test_join_scheduler_runs_on_that_cluster(tmp_path, regions_file) -> None:
+def test_join_scheduler_runs_on_that_cluster(
+    tmp_path, regions_file, points_parquet
+) -> None:
     # A real dask cluster in this process, reached over TCP on localhost only.
     distributed = pytest.importorskip("distributed")
-    folder = tmp_path / "points"
-    folder.mkdir()
-    frame = pd.DataFrame({"lon": [76.5, 78.0, 79.0], "lat": [43.5, 44.0, 45.0]})
-    frame.iloc[:2].to_parquet(folder / "a.parquet")
-    frame.iloc[2:].to_parquet(folder / "b.parquet")
+    folder, frame = points_parquet
     single = tmp_path / "one.parquet"
     frame.to_parquet(single)
     cluster = distributed.LocalCluster(
